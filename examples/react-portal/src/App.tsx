@@ -1,0 +1,27 @@
+import { useAuth } from './auth/AuthProvider';
+import { SignInForm, describe } from './components/SignInForm';
+import { SignedIn } from './components/SignedIn';
+
+export function App({ baseUrl }: { baseUrl: string }) {
+  const { status, error } = useAuth();
+  return (
+    <>
+      <header>
+        <span className="brand">Member portal</span>
+        <span className="muted">nexudus-auth · React example</span>
+      </header>
+      <main aria-busy={status === 'loading'}>
+        {status === 'error' && error ? (
+          <p className="card notice error" role="alert">
+            The sign-in client could not start: {describe(error)}
+          </p>
+        ) : status === 'signedIn' ? (
+          <SignedIn baseUrl={baseUrl} />
+        ) : (
+          <SignInForm />
+        )}
+      </main>
+      <footer className="muted">API: {baseUrl}</footer>
+    </>
+  );
+}

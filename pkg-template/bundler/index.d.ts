@@ -1,0 +1,77 @@
+// nexudus-auth/bundler: package entry types (bundler build, e.g. webpack `asyncWebAssembly`). The classes
+// and option types come from the Rust facade (`./nexudus_auth.d.ts`); this file adds the JS-side helpers.
+import type { AuthErrorCode } from './nexudus_auth.js';
+
+export { NexudusAuth, RebillyAuth } from './nexudus_auth.js';
+export type {
+  AuthChangeEvent,
+  AuthErrorCode,
+  CompletePasswordResetOptions,
+  ExchangeOptions,
+  NexudusAuthOptions,
+  RebillyAuthOptions,
+  RebillyChangeEvent,
+  RebillyExchangeOptions,
+  RebillySession,
+  Session,
+  SignInOptions,
+  StorageAdapter,
+} from './nexudus_auth.js';
+
+/** The bundler instantiates the wasm at import: this resolves at once (kept for parity with the web build). */
+export default function init(): Promise<void>;
+
+// The wasm-bindgen classes declare `[Symbol.dispose]()`; `Symbol.dispose` is in TypeScript's lib only
+// from `esnext.disposable` on. Declare it (as @types/node does) so `lib: ["ES2022", "DOM"]` projects
+// type-check without `skipLibCheck`.
+declare global {
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}
+
+/** Extra fields some codes carry. */
+export interface AuthErrorExtra {
+  resetToken?: string;
+  errors?: string[];
+  retryAfter?: number;
+}
+
+/** Every rejection of nexudus-auth. `instanceof AuthError` works; narrow on `code`. */
+export class AuthError extends Error {
+  constructor(
+    code: AuthErrorCode,
+    message: string,
+    status: number | null,
+    description: string | null,
+    extra?: AuthErrorExtra,
+  );
+  readonly name: 'AuthError';
+  /** What went wrong, e.g. `'invalid_credentials'`, `'two_factor_required'`, `'network'`. */
+  readonly code: AuthErrorCode;
+  /** HTTP status when a server answered, else `null`. */
+  readonly status: number | null;
+  /** The server's own description (`error_description`, `Message`, `detail`), else `null`. */
+  readonly description: string | null;
+  /** `password_reset_required`: the token for `completePasswordReset({ token, newPassword })`. */
+  readonly resetToken?: string;
+  /** `password_policy`: the server's messages, one per broken rule. */
+  readonly errors?: string[];
+  /** `server` on HTTP 429: seconds to wait (`Retry-After`). */
+  readonly retryAfter?: number;
+}
+
+/** The Nexudus portal's own path helpers: paths relative to `baseUrl`. Usable at once. */
+export const endpoints: {
+  readonly system: {
+    readonly auth: {
+      /** `'/api/sys/users/exchange?token=…&validForInMinutes=1440'` */
+      login(token: string, validForInMinutes?: number): string;
+      /** `'/api/sys/users/token/refresh'` */
+      refreshToken(): string;
+    };
+  };
+};
+
+/** `${portalUrl}/user/login?server=true&t=…&redirectUrl=…` (pure). */
+export function authenticatedLinkUrl(portalUrl: string, t: string, redirectUrl: string): string;

@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# scripts/build.sh: build the npm package into pkg/ (layout: docs/ARCHITECTURE.md "Built package layout").
+#
+# Usage:  bash scripts/build.sh [--dev]
+#   (default)  release: cargo --release, wasm-bindgen (web + bundler), wasm-opt -Oz (binaryen 132)
+#   --dev      debug build, no wasm-opt (quick iterations; same layout)
+# Steps: cargo build -p nexudus-auth --target wasm32-unknown-unknown
+#        wasm-bindgen --target web --out-dir pkg ; wasm-bindgen --target bundler --out-dir pkg/bundler
+#        $WASM_OPT -Oz --strip-debug --strip-producers on both _bg.wasm   (never -all: REPORT P3)
+#        pkg-template/ -> pkg/ (__VERSION__ = crate version, __AUTH_ERROR_MODULE__ = ./snippets/…/auth_error.js)
+#        load the optimized wasm once in node (catches a broken wasm-opt, REPORT P2/P5), print sizes.
+# The package is assembled in target/pkg-staging and then moved to pkg/ (a failed build leaves no half pkg/).
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+PROFILE=release
+for a in "$@"; do
+  case "$a" in
+    --dev) PROFILE=dev ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    *) die "unknown argument: $a (usage: build.sh [--dev])" ;;
+  esac
+done
+
+if ! load_env || ! command -v wasm-bindgen >/dev/null; then
+  warn "toolchain not set up yet: running scripts/setup.sh --no-browsers"
+  bash "$ROOT/scripts/setup.sh" --no-browsers
+  load_env || die "setup.sh wrote no env file"
+fi
+cd "$ROOT"
+
+CRATE=nexudus_auth
+TARGET_DIR=$(cargo metadata --format-version 1 --no-deps 2>/dev/null | node -e '
+  let s = ""; process.stdin.on("data", d => s += d).on("end", () => { try { console.log(JSON.parse(s).target_directory) } catch {} })' || true)
+TARGET_DIR=${TARGET_DIR:-$ROOT/target}
+STAGE=$TARGET_DIR/pkg-staging
+OUT=$ROOT/pkg
+
+# ---------------------------------------------------------------- cargo
+if [ "$PROFILE" = release ]; then
+  step "cargo build -p nexudus-auth --release --target wasm32-unknown-unknown"
+  cargo build -p nexudus-auth --release --target wasm32-unknown-unknown
+  RAW=$TARGET_DIR/wasm32-unknown-unknown/release/$CRATE.wasm
+else
+  step "cargo build -p nexudus-auth --target wasm32-unknown-unknown (dev)"
+  cargo build -p nexudus-auth --target wasm32-unknown-unknown
+  RAW=$TARGET_DIR/wasm32-unknown-unknown/debug/$CRATE.wasm
+fi
+[ -f "$RAW" ] || die "cargo produced no $RAW"
+
+# ---------------------------------------------------------------- wasm-bindgen
+LOCKED_WB=$(lock_version wasm-bindgen "$ROOT/Cargo.lock")
+HAVE_WB=$(wasm-bindgen --version | awk '{print $2}')
+if [ -n "$LOCKED_WB" ] && [ "$LOCKED_WB" != "$HAVE_WB" ]; then
+  die "wasm-bindgen CLI is $HAVE_WB but Cargo.lock holds $LOCKED_WB: run scripts/setup.sh"
+fi
+step "wasm-bindgen $HAVE_WB --target web / --target bundler"
+rm -rf "$STAGE"; mkdir -p "$STAGE"
+wasm-bindgen --target web --out-dir "$STAGE" "$RAW"
+wasm-bindgen --target bundler --out-dir "$STAGE/bundler" "$RAW"
+rm -f "$STAGE/package.json" "$STAGE/.gitignore" "$STAGE/bundler/package.json" "$STAGE/bundler/.gitignore"
+
+# ---------------------------------------------------------------- wasm-opt
+if [ "$PROFILE" = release ]; then
+  [ -n "${WASM_OPT:-}" ] && [ -x "$WASM_OPT" ] || die "WASM_OPT not set or not executable: run scripts/setup.sh"
+  WO_VER=$("$WASM_OPT" --version)
+  grep -q 'version 1[3-9][0-9]' <<<"$WO_VER" || die "$WASM_OPT is not binaryen >= 130 (Debian's 108 corrupts the output, REPORT P2)"
+  step "wasm-opt -Oz --strip-debug --strip-producers ($WO_VER)"
+  # both files in parallel: binaryen.js spends most of its ~7 s per run starting up
+  pids=()
+  for w in "$STAGE/${CRATE}_bg.wasm" "$STAGE/bundler/${CRATE}_bg.wasm"; do
+    "$WASM_OPT" -Oz --strip-debug --strip-producers "$w" -o "$w.opt" & pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p" || die "wasm-opt failed"; done
+  for w in "$STAGE/${CRATE}_bg.wasm" "$STAGE/bundler/${CRATE}_bg.wasm"; do
+    info "${w#"$STAGE"/}: $(stat -c%s "$w") -> $(stat -c%s "$w.opt") bytes"
+    mv "$w.opt" "$w"
+  done
+fi
+
+# ---------------------------------------------------------------- templates
+step "pkg-template/ -> pkg/"
+VERSION=$(crate_version)
+[ -n "$VERSION" ] || die "cannot read the crate version"
+TPL=$ROOT/pkg-template
+# subst_auth_error <index.js> <out dir>: point the wrapper at wasm-bindgen's copy of src/web/auth_error.js
+subst_auth_error() {
+  local file=$1 dir=$2 found n
+  grep -q '__AUTH_ERROR_MODULE__' "$file" || return 0
+  mapfile -t found < <(cd "$dir" && find snippets -path '*/src/web/auth_error.js' 2>/dev/null | sort)
+  n=${#found[@]}
+  [ "$n" -ge 1 ] || die "no snippets/*/src/web/auth_error.js in ${dir#"$STAGE"}: does the Rust code import it with #[wasm_bindgen(module = \"/src/web/auth_error.js\")]?"
+  [ "$n" -eq 1 ] || die "several auth_error.js snippets in ${dir#"$STAGE"}: ${found[*]}"
+  sed -i "s#__AUTH_ERROR_MODULE__#./${found[0]}#g" "$file"
+  info "${file#"$STAGE"/}: __AUTH_ERROR_MODULE__ -> ./${found[0]}"
+}
+if [ -d "$TPL" ]; then
+  for f in package.json index.js index.d.ts README.md LICENSE; do
+    if [ -f "$TPL/$f" ]; then cp "$TPL/$f" "$STAGE/$f"
+    else warn "pkg-template/$f missing: skipped"; fi
+  done
+  if [ ! -f "$STAGE/LICENSE" ] && [ -f "$ROOT/LICENSE" ]; then cp "$ROOT/LICENSE" "$STAGE/LICENSE"; fi
+  if [ -d "$TPL/bundler" ]; then cp -r "$TPL/bundler/." "$STAGE/bundler/"
+  else warn "pkg-template/bundler/ missing: pkg/bundler has no wrapper index.js"; fi
+  [ -f "$STAGE/package.json" ] && sed -i "s/__VERSION__/$VERSION/g" "$STAGE/package.json"
+  [ -f "$STAGE/index.js" ] && subst_auth_error "$STAGE/index.js" "$STAGE"
+  [ -f "$STAGE/bundler/index.js" ] && subst_auth_error "$STAGE/bundler/index.js" "$STAGE/bundler"
+  if left=$(grep -rlE '__VERSION__|__AUTH_ERROR_MODULE__' "$STAGE" --include='*.js' --include='*.json' --include='*.ts' 2>/dev/null); then
+    die "placeholders left in: $left"
+  fi
+else
+  warn "pkg-template/ missing: pkg/ holds only wasm-bindgen's output"
+fi
+
+# ---------------------------------------------------------------- load check (release artefact, P2/P5)
+step "load the built wasm in node (compile + instantiate + start)"
+node --input-type=module -e '
+  import { readFileSync } from "node:fs";
+  import { pathToFileURL } from "node:url";
+  const dir = process.argv[1], crate = process.argv[2];
+  const bytes = readFileSync(`${dir}/${crate}_bg.wasm`);
+  const glue = await import(pathToFileURL(`${dir}/${crate}.js`).href);
+  try {
+    glue.initSync({ module: bytes });
+    console.log("   ok: instantiated", bytes.length, "bytes");
+  } catch (e) {
+    // CompileError/LinkError or a table error = broken wasm-opt/bindgen output (REPORT P2/P3): fail.
+    const broken = e instanceof WebAssembly.CompileError || e instanceof WebAssembly.LinkError ||
+      /Table|import kind|invalid value type/i.test(String(e && e.message));
+    console.error(`   ${broken ? "BROKEN" : "note"}: ${e && e.name}: ${e && e.message}`);
+    process.exit(broken ? 1 : 0);
+  }' "$STAGE" "$CRATE" || die "the optimized wasm does not load: see above (REPORT P2/P3)"
+
+# ---------------------------------------------------------------- swap into place
+rm -rf "$OUT"
+mv "$STAGE" "$OUT"
+
+# ---------------------------------------------------------------- sizes
+step "sizes (pkg/, $PROFILE)"
+node -e '
+  const fs = require("fs"), z = require("zlib"), path = require("path");
+  const dir = process.argv[1];
+  const br = b => z.brotliCompressSync(b, { params: { [z.constants.BROTLI_PARAM_QUALITY]: 11,
+    [z.constants.BROTLI_PARAM_SIZE_HINT]: b.length } }).length;
+  const gz = b => z.gzipSync(b, { level: 9 }).length;
+  const rows = ["nexudus_auth_bg.wasm", "nexudus_auth.js", "index.js"].filter(f => fs.existsSync(path.join(dir, f)));
+  const tot = { raw: 0, gz: 0, br: 0 };
+  const line = (n, r, g, b) => console.log(`   ${n.padEnd(24)} ${String(r).padStart(9)} ${String(g).padStart(9)} ${String(b).padStart(9)}`);
+  line("file", "raw", "gzip -9", "brotli 11");
+  for (const f of rows) {
+    const b = fs.readFileSync(path.join(dir, f)); const s = { raw: b.length, gz: gz(b), br: br(b) };
+    line(f, s.raw, s.gz, s.br);
+    if (f !== "index.js") { tot.raw += s.raw; tot.gz += s.gz; tot.br += s.br; }
+  }
+  line("wasm + glue", tot.raw, tot.gz, tot.br);' "$OUT"
+echo
+echo "== build.sh done ($PROFILE, version $VERSION) in $(( $(_nx_now) - _NX_T0 ))s -> $OUT"

@@ -1,0 +1,252 @@
+#!/usr/bin/env bash
+# scripts/test.sh: THE one command that installs what is missing and runs every test.
+#
+# Usage:  bash scripts/test.sh            (CI: .ci/run; no prompts, no colours)
+# Levels, in order (each logged to target/test-logs/<level>.log; everything to target/test-logs/test.log):
+#   setup          scripts/setup.sh (toolchain, browsers, drivers; seconds when all is present)
+#   fmt            cargo fmt --all --check
+#   clippy         cargo clippy --workspace --all-targets -- -D warnings
+#   clippy-wasm    cargo clippy -p nexudus-auth --target wasm32-unknown-unknown --all-targets -- -D warnings
+#   native         cargo test --workspace (pure core + mock server)
+#   build          scripts/build.sh (release pkg/, wasm-opt'd, loaded once in node)
+#   mock-build     cargo build -p nexudus-mock --release
+#   mock           the mock started on $NEXUDUS_MOCK_PORT (18787) in the background (stopped on exit)
+#   wasm-chromium  wasm-bindgen-test, tests/web_*.rs, headless Chromium (chromedriver)
+#   wasm-firefox   the same in headless Firefox ESR (geckodriver)
+#   e2e            node --test tests/e2e/*.test.mjs (playwright-core + Debian chromium) against the mock + pkg/
+#   size           node bench/size-check.mjs (brotli of web wasm + glue vs bench/size-baseline.json, +10 %)
+# A level with no tests yet is reported as skipped; any failure makes the script exit 1. The last line is
+# `N passed, M failed` (tests, plus 1 per check level: fmt, clippy, build, ...).
+# Env: NEXUDUS_MOCK_PORT [18787]  NEXUDUS_LEVEL_TIMEOUT [1500 s per level]  WASM_BINDGEN_TEST_TIMEOUT [120]
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+export CI=${CI:-}
+export NO_COLOR=1 CARGO_TERM_COLOR=never
+export npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false npm_config_progress=false
+LOG_DIR=$ROOT/target/test-logs
+rm -rf "$LOG_DIR"; mkdir -p "$LOG_DIR"
+exec > >(tee -a "$LOG_DIR/test.log") 2>&1
+
+MOCK_PORT=${NEXUDUS_MOCK_PORT:-18787}
+MOCK_URL=http://127.0.0.1:$MOCK_PORT
+LEVEL_TIMEOUT=${NEXUDUS_LEVEL_TIMEOUT:-1500}
+export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-120}
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+
+tmo() { timeout -k 20 "$LEVEL_TIMEOUT" "$@"; }
+
+# ---------------------------------------------------------------- bookkeeping
+LEVELS=()
+declare -A PASS FAIL NOTE SECS KIND
+record() {  # record <level> <kind: tests|check> <passed> <failed> <seconds> <note>
+  LEVELS+=("$1"); KIND[$1]=$2; PASS[$1]=$3; FAIL[$1]=$4; SECS[$1]=$5; NOTE[$1]=$6
+}
+skip() {  # skip <level> <why>
+  step "$1: SKIPPED - $2"
+  record "$1" skip 0 0 0 "skipped: $2"
+}
+
+# run_level <level> <kind: cargo|node|check> <cmd...>: runs cmd (with a timeout), tees its output to
+# target/test-logs/<level>.log, records counts. Returns the command's exit status.
+run_level() {
+  local level=$1 kind=$2; shift 2
+  local log=$LOG_DIR/$level.log t0 rc p f note=""
+  local -a cmd=("$@")
+  # external commands get the level timeout; shell functions put `tmo` on their own long commands
+  declare -F "$1" >/dev/null || cmd=(tmo "$@")
+  step "$level: $*"
+  t0=$(_nx_now)
+  set +e
+  "${cmd[@]}" 2>&1 | tee "$log"
+  rc=${PIPESTATUS[0]}
+  set -e
+  [ "$rc" -eq 124 ] && note="TIMED OUT after ${LEVEL_TIMEOUT}s; "
+  case "$kind" in
+    cargo)
+      read -r p f < <(grep -aoE 'test result: (ok|FAILED)\. [0-9]+ passed; [0-9]+ failed' "$log" |
+        awk '{p += $4; f += $6} END {print p + 0, f + 0}')
+      ;;
+    node)
+      local tap=$LOG_DIR/$level.tap
+      read -r p f < <(grep -aE '^# (pass|fail|cancelled) [0-9]+' "$tap" 2>/dev/null |
+        awk '$2 == "pass" {p += $3} $2 != "pass" {f += $3} END {print p + 0, f + 0}')
+      ;;
+    check)
+      if [ "$rc" -eq 0 ]; then p=1; f=0; else p=0; f=1; fi
+      ;;
+  esac
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+    f=1; note="${note}exit $rc without a failed test (build error?), see $log"
+  elif [ "$rc" -ne 0 ]; then
+    note="${note}exit $rc, see $log"
+  fi
+  [ "$kind" = check ] && kind=check || kind=tests
+  record "$level" "$kind" "$p" "$f" "$(( $(_nx_now) - t0 ))" "$note"
+  return "$rc"
+}
+
+MOCK_PID=""
+cleanup() {
+  if [ -n "$MOCK_PID" ] && kill -0 "$MOCK_PID" 2>/dev/null; then
+    kill "$MOCK_PID" 2>/dev/null || true
+    for _ in $(seq 20); do kill -0 "$MOCK_PID" 2>/dev/null || break; sleep 0.25; done
+    kill -9 "$MOCK_PID" 2>/dev/null || true
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+summary() {
+  local l tp=0 tf=0 cp=0 cf=0
+  echo
+  echo "================================ test summary ================================"
+  printf '%-14s %7s %7s %6s  %s\n' level passed failed time note
+  for l in "${LEVELS[@]}"; do
+    printf '%-14s %7s %7s %5ss  %s\n' "$l" "${PASS[$l]}" "${FAIL[$l]}" "${SECS[$l]}" "${NOTE[$l]}"
+    case "${KIND[$l]}" in
+      tests) tp=$((tp + PASS[$l])); tf=$((tf + FAIL[$l])) ;;
+      check) cp=$((cp + PASS[$l])); cf=$((cf + FAIL[$l])) ;;
+    esac
+  done
+  echo "------------------------------------------------------------------------------"
+  echo "tests: $tp passed, $tf failed | checks: $cp passed, $cf failed | wall time $(( $(_nx_now) - _NX_T0 ))s"
+  echo "logs: $LOG_DIR/"
+  echo "$((tp + cp)) passed, $((tf + cf)) failed"
+  TOTAL_FAILED=$((tf + cf))
+}
+
+# ---------------------------------------------------------------- setup
+if ! run_level setup check bash "$ROOT/scripts/setup.sh"; then
+  summary; exit 1
+fi
+load_env || { echo "ERROR: no env file after setup.sh"; summary; exit 1; }
+
+# Route (a) (Debian rustc-web) has no clippy/rustfmt of its own: lint with rustup's toolchain if present.
+lint_cargo() {
+  if [ "${NEXUDUS_RUST_ROUTE:-rustup}" = debian ]; then
+    env -u RUSTC -u RUSTDOC -u RUSTC_BOOTSTRAP -u CARGO_UNSTABLE_BUILD_STD \
+      -u CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER \
+      PATH="${PATH//$NEXUDUS_TOOLS_DIR\/debian-rust\/bin:/}" cargo "$@"
+  else
+    cargo "$@"
+  fi
+}
+
+# ---------------------------------------------------------------- static checks
+if [ "${NEXUDUS_RUST_ROUTE:-rustup}" = debian ] && ! lint_cargo fmt --version >/dev/null 2>&1; then
+  skip fmt "route (a) toolchain has no rustfmt"
+  skip clippy "route (a) toolchain has no clippy"
+else
+  run_level fmt check lint_cargo fmt --all --check || true
+  run_level clippy check lint_cargo clippy --workspace --all-targets -- -D warnings || true
+fi
+if [ "${NEXUDUS_RUST_ROUTE:-rustup}" = debian ]; then
+  skip clippy-wasm "route (a): rustup has no wasm32 std, Debian rustc-web has no clippy"
+else
+  run_level clippy-wasm check cargo clippy -p nexudus-auth --target wasm32-unknown-unknown --all-targets -- -D warnings || true
+fi
+
+# ---------------------------------------------------------------- native tests
+run_level native cargo cargo test --workspace --no-fail-fast || true
+
+# ---------------------------------------------------------------- release package
+BUILD_OK=0
+run_level build check bash "$ROOT/scripts/build.sh" && BUILD_OK=1
+
+# ---------------------------------------------------------------- mock server
+# Started in this shell (not in a pipeline) so that the trap can stop it; its output goes to
+# target/test-logs/mock-server.log.
+MOCK_OK=0
+start_mock() {
+  local bin=$TARGET_DIR/release/nexudus-mock t0
+  t0=$(_nx_now)
+  step "mock: start $bin on port $MOCK_PORT"
+  if [ ! -x "$bin" ]; then
+    record mock check 0 1 0 "no $bin"; return 1
+  fi
+  if port_busy "$MOCK_PORT"; then
+    echo "port $MOCK_PORT is already in use (a stale mock?); set NEXUDUS_MOCK_PORT to a free port"
+    record mock check 0 1 0 "port $MOCK_PORT already in use"; return 1
+  fi
+  mkdir -p "$ROOT/pkg"   # served by the mock; only empty when the build failed (levels needing it are skipped)
+  echo "   $bin --port $MOCK_PORT --www www --pkg pkg   (log: $LOG_DIR/mock-server.log)"
+  "$bin" --port "$MOCK_PORT" --www www --pkg pkg </dev/null >"$LOG_DIR/mock-server.log" 2>&1 &
+  MOCK_PID=$!
+  if ! wait_http "$MOCK_URL/mock/users" "$MOCK_PID" 60; then
+    if kill -0 "$MOCK_PID" 2>/dev/null; then
+      echo "the mock did not answer GET $MOCK_URL/mock/users within 60 s; its log:"
+    else
+      local st=0; wait "$MOCK_PID" || st=$?
+      echo "the mock exited (status $st) before answering GET $MOCK_URL/mock/users; its log:"
+    fi
+    sed 's/^/   | /' "$LOG_DIR/mock-server.log"
+    record mock check 0 1 "$(( $(_nx_now) - t0 ))" "did not answer GET /mock/users, see mock-server.log"
+    return 1
+  fi
+  echo "   mock up (pid $MOCK_PID): $MOCK_URL"
+  record mock check 1 0 "$(( $(_nx_now) - t0 ))" "pid $MOCK_PID, $MOCK_URL"
+}
+if [ ! -f "$ROOT/mock-server/Cargo.toml" ]; then
+  skip mock "no mock-server/ crate yet"
+elif run_level mock-build check cargo build -p nexudus-mock --release && start_mock; then
+  MOCK_OK=1
+fi
+
+# ---------------------------------------------------------------- wasm-bindgen-test in browsers
+mapfile -t WEB_FILES < <(cd "$ROOT" && find tests -maxdepth 1 -name 'web_*.rs' | sort)
+WEB_ARGS=()
+for f in "${WEB_FILES[@]}"; do WEB_ARGS+=(--test "$(basename "$f" .rs)"); done
+wasm_tests() {  # wasm_tests <chromium|firefox>
+  local -a drv
+  if [ "$1" = chromium ]; then
+    drv=(env -u GECKODRIVER -u SAFARIDRIVER CHROMEDRIVER="${NEXUDUS_CHROMEDRIVER:-/usr/bin/chromedriver}")
+  else
+    drv=(env -u CHROMEDRIVER -u SAFARIDRIVER GECKODRIVER="${NEXUDUS_GECKODRIVER:-$HOME/.cargo/bin/geckodriver}")
+  fi
+  tmo "${drv[@]}" NEXUDUS_MOCK_URL="$MOCK_URL" CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+    cargo test -p nexudus-auth --target wasm32-unknown-unknown --no-fail-fast "${WEB_ARGS[@]}"
+}
+for browser in chromium firefox; do
+  if [ ${#WEB_FILES[@]} -eq 0 ]; then
+    skip "wasm-$browser" "no tests/web_*.rs yet"
+  elif [ "$MOCK_OK" != 1 ]; then
+    skip "wasm-$browser" "the mock is not running (see level mock)"
+  else
+    run_level "wasm-$browser" cargo wasm_tests "$browser" || true
+  fi
+done
+
+# ---------------------------------------------------------------- browser end-to-end (Node + playwright-core)
+mapfile -t E2E_FILES < <(cd "$ROOT" && find tests/e2e -name '*.test.mjs' -not -path '*/node_modules/*' 2>/dev/null | sort)
+e2e_tests() {
+  if [ -f tests/e2e/package-lock.json ]; then
+    (cd tests/e2e && tmo npm ci --no-audit --no-fund) || return
+  elif [ -f tests/e2e/package.json ]; then
+    (cd tests/e2e && tmo npm install --no-audit --no-fund) || return
+  fi
+  NEXUDUS_MOCK_URL="$MOCK_URL" CHROMIUM=/usr/bin/chromium PKG_DIR="$ROOT/pkg" \
+    tmo node --test --test-concurrency=1 \
+      --test-reporter=spec --test-reporter-destination=stdout \
+      --test-reporter=tap --test-reporter-destination="$LOG_DIR/e2e.tap" \
+      "${E2E_FILES[@]}"
+}
+if [ ${#E2E_FILES[@]} -eq 0 ]; then
+  skip e2e "no tests/e2e/*.test.mjs yet"
+elif [ "$BUILD_OK" != 1 ] || [ "$MOCK_OK" != 1 ]; then
+  skip e2e "needs the built pkg/ and the mock (see levels build, mock)"
+else
+  run_level e2e node e2e_tests || true
+fi
+
+# ---------------------------------------------------------------- size budget
+if [ "$BUILD_OK" != 1 ]; then
+  skip size "needs the built pkg/ (see level build)"
+else
+  run_level size check node bench/size-check.mjs --pkg "$ROOT/pkg" || true
+fi
+
+cleanup
+summary
+[ "$TOTAL_FAILED" -eq 0 ]

@@ -1,0 +1,132 @@
+//! The web layer's error: a [`CoreError`] from the pure core, or a failure of the browser
+//! itself (network, timeout, storage). At the JS boundary it becomes the `AuthError` class of
+//! `auth_error.js`, with `code`, `status` and the server's `description`; secrets never appear.
+
+use crate::core::error::{CoreError, ErrorCode};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(module = "/src/web/auth_error.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = AuthError)]
+    type JsAuthError;
+
+    #[wasm_bindgen(constructor, js_class = "AuthError")]
+    fn new(
+        code: &str,
+        message: &str,
+        status: JsValue,
+        description: JsValue,
+        extra: JsValue,
+    ) -> JsAuthError;
+}
+
+/// Everything that can go wrong in the web layer.
+#[derive(Clone)]
+pub enum WebError {
+    /// The server answered and the core judged the answer (keeps `error`/`error_description`).
+    Core(CoreError),
+    /// `fetch` rejected: offline, DNS, CORS, connection dropped.
+    Network,
+    /// No answer within the configured `timeoutMs`; the request was aborted.
+    Timeout,
+    /// The chosen storage threw or answered something unusable.
+    Storage(&'static str),
+}
+
+impl From<CoreError> for WebError {
+    fn from(e: CoreError) -> Self {
+        WebError::Core(e)
+    }
+}
+
+impl WebError {
+    /// Shorthand for an invalid-configuration error.
+    pub fn config(reason: &'static str) -> WebError {
+        WebError::Core(CoreError::InvalidConfig(reason))
+    }
+
+    /// The contract's error code.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            WebError::Core(e) => e.code(),
+            WebError::Network => ErrorCode::Network,
+            WebError::Timeout => ErrorCode::Timeout,
+            WebError::Storage(_) => ErrorCode::Storage,
+        }
+    }
+
+    /// Network trouble, timeouts and 5xx/429 answers: the session must be kept and retried later.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            WebError::Core(e) => e.is_transient(),
+            WebError::Network | WebError::Timeout => true,
+            WebError::Storage(_) => false,
+        }
+    }
+
+    /// A `Retry-After` the server asked for, in seconds.
+    pub fn retry_after_s(&self) -> Option<f64> {
+        match self {
+            WebError::Core(e) => e.retry_after_s(),
+            _ => None,
+        }
+    }
+
+    fn message(&self) -> String {
+        match self {
+            WebError::Core(e) => e.message(),
+            WebError::Network => {
+                "The server could not be reached. Check the connection and try again.".into()
+            }
+            WebError::Timeout => "The server took too long to answer.".into(),
+            WebError::Storage(why) => (*why).into(),
+        }
+    }
+
+    /// Builds the JS `AuthError` (a real `Error` subclass) for this error.
+    pub fn to_js(&self) -> JsValue {
+        let (status, description) = match self {
+            WebError::Core(e) => (
+                e.status().map(|s| JsValue::from(s as f64)),
+                e.description().map(JsValue::from),
+            ),
+            _ => (None, None),
+        };
+        let extra = js_sys::Object::new();
+        if let WebError::Core(e) = self {
+            if let Some(token) = e.reset_token() {
+                set(&extra, "resetToken", &token.secret().into());
+            }
+            if !e.errors().is_empty() {
+                let list: js_sys::Array = e
+                    .errors()
+                    .iter()
+                    .map(|m| JsValue::from(m.as_str()))
+                    .collect();
+                set(&extra, "errors", &list);
+            }
+        }
+        if let Some(s) = self.retry_after_s() {
+            set(&extra, "retryAfter", &s.into());
+        }
+        JsAuthError::new(
+            self.code().as_str(),
+            &self.message(),
+            status.unwrap_or(JsValue::NULL),
+            description.unwrap_or(JsValue::NULL),
+            extra.into(),
+        )
+        .into()
+    }
+}
+
+impl From<WebError> for JsValue {
+    fn from(e: WebError) -> JsValue {
+        e.to_js()
+    }
+}
+
+/// `Reflect.set` that cannot fail on a plain object.
+pub fn set(target: &js_sys::Object, key: &str, value: &JsValue) {
+    let _ = js_sys::Reflect::set(target, &JsValue::from_str(key), value);
+}

@@ -1,0 +1,157 @@
+// Keeping the customer signed in, across real tabs (pages of one browser context) running the
+// optimised release package (/pkg/index.js) against the mock: exactly one refresh for N stale
+// tabs, sign-out reaching every tab, a failed refresh keeping the session, storage kinds.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { MOCK, launch, mockApi, guard } from './lib.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const uid = (p) => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+
+/** Opens a page on the mock origin and creates `window.auth` with `options`. */
+async function openClient(context, options) {
+  const page = await context.newPage();
+  await page.goto(`${MOCK}/blank.html`);
+  await page.evaluate(async (opts) => {
+    const { NexudusAuth } = await import('/pkg/index.js');
+    window.events = [];
+    window.auth = await NexudusAuth.create({ baseUrl: location.origin, ...opts });
+    window.auth.onChange((event, session) => window.events.push([event, session && session.accessToken]));
+  }, options);
+  return page;
+}
+
+const signIn = (page, clientId) =>
+  page.evaluate((clientId) => window.auth.signIn({ email: 'alice@example.com', password: 'Passw0rd!', clientId }), clientId);
+
+async function refreshCount(clientId) {
+  const stats = await mockApi('/mock/stats');
+  return stats.refreshByClientId?.[clientId] ?? 0;
+}
+
+test('10 stale tabs calling getAccessToken() at once make exactly one refresh', async () => {
+  const context = await browser.newContext();
+  const g = guard(context);
+  const clientId = uid('tabs');
+  const storageKey = uid('key');
+  await mockApi('/mock/config', { clientId, accessTtlSeconds: 4 });
+  const options = { storageKey, clientId, autoRefresh: false };
+  const first = await openClient(context, options);
+  const signedIn = await signIn(first, clientId);
+  const pages = [first];
+  for (let i = 1; i < 10; i++) pages.push(await openClient(context, options));
+  for (const p of pages) {
+    assert.equal(await p.evaluate(() => window.auth.session?.accessToken), signedIn.accessToken, 'every tab sees the session');
+  }
+  await new Promise((r) => setTimeout(r, 2600)); // past lifetime/2: every tab finds the token due
+  const tokens = await Promise.all(pages.map((p) => p.evaluate(() => window.auth.getAccessToken())));
+  assert.equal(await refreshCount(clientId), 1, 'exactly one /api/token refresh for ten tabs');
+  assert.equal(new Set(tokens).size, 1, 'every tab got the same fresh token');
+  assert.notEqual(tokens[0], signedIn.accessToken);
+  g.assertClean();
+  await context.close();
+});
+
+test('sign-out in one tab fires SIGNED_OUT in the others and clears their session', async () => {
+  const context = await browser.newContext();
+  const g = guard(context);
+  const options = { storageKey: uid('key') };
+  const a = await openClient(context, options);
+  const b = await openClient(context, options);
+  const c = await openClient(context, options);
+  await signIn(a);
+  await b.waitForFunction(() => window.auth.session !== null);
+  assert.deepEqual(await b.evaluate(() => window.events.map((e) => e[0])), ['SIGNED_IN']);
+  await a.evaluate(() => window.auth.signOut());
+  assert.equal(await a.evaluate(() => window.auth.session), null, 'signOut is synchronous');
+  for (const p of [b, c]) {
+    await p.waitForFunction(() => window.events.some((e) => e[0] === 'SIGNED_OUT'));
+    assert.equal(await p.evaluate(() => window.auth.session), null);
+  }
+  g.assertClean();
+  await context.close();
+});
+
+test('a refresh in one tab reaches the others as TOKEN_REFRESHED', async () => {
+  const context = await browser.newContext();
+  const options = { storageKey: uid('key') };
+  const a = await openClient(context, options);
+  const b = await openClient(context, options);
+  await signIn(a);
+  const fresh = await a.evaluate(() => window.auth.refresh());
+  await b.waitForFunction((t) => window.auth.session?.accessToken === t, fresh.accessToken);
+  assert.ok((await b.evaluate(() => window.events.map((e) => e[0]))).includes('TOKEN_REFRESHED'));
+  await context.close();
+});
+
+test('a refresh that meets a 500 keeps the stored session and succeeds on the next try', async () => {
+  const context = await browser.newContext();
+  const storageKey = uid('key');
+  const page = await openClient(context, { storageKey });
+  const first = await signIn(page);
+  const stored = await page.evaluate((k) => localStorage.getItem(k), storageKey);
+  await mockApi('/mock/faults', { kind: '500', path: '/api/token', count: 1 });
+  const err = await page.evaluate(() => window.auth.refresh().then(() => null, (e) => ({ code: e.code, name: e.name, isError: e instanceof Error })));
+  assert.deepEqual(err, { code: 'server', name: 'AuthError', isError: true });
+  assert.equal(await page.evaluate((k) => localStorage.getItem(k), storageKey), stored, 'stored session unchanged');
+  assert.equal(await page.evaluate(() => window.auth.session.accessToken), first.accessToken);
+  const second = await page.evaluate(() => window.auth.refresh());
+  assert.notEqual(second.accessToken, first.accessToken);
+  await context.close();
+});
+
+test("'memory' storage does not survive a reload, 'local' does", async () => {
+  const context = await browser.newContext();
+  for (const [storage, survives] of [['memory', false], ['local', true], ['session', true]]) {
+    const options = { storage, storageKey: uid(storage) };
+    const page = await openClient(context, options);
+    await signIn(page);
+    await page.reload();
+    await page.evaluate(async (opts) => {
+      const { NexudusAuth } = await import('/pkg/index.js');
+      window.auth = await NexudusAuth.create({ baseUrl: location.origin, ...opts });
+    }, options);
+    assert.equal(await page.evaluate(() => window.auth.session !== null), survives, storage);
+    await page.close();
+  }
+  await context.close();
+});
+
+test('a throwing custom adapter falls back to memory with a storage warning', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${MOCK}/blank.html`);
+  const result = await page.evaluate(async () => {
+    const { NexudusAuth, AuthError } = await import('/pkg/index.js');
+    const boom = () => { throw new DOMException('quota', 'QuotaExceededError'); };
+    const auth = await NexudusAuth.create({ baseUrl: location.origin, storage: { getItem: boom, setItem: boom, removeItem: boom } });
+    const warnings = [];
+    auth.onWarning((w) => warnings.push({ code: w.code, isAuthError: w instanceof AuthError }));
+    const s = await auth.signIn({ email: 'alice@example.com', password: 'Passw0rd!' });
+    return { signedIn: auth.session?.accessToken === s.accessToken, token: (await auth.getAccessToken()) === s.accessToken, warnings };
+  });
+  assert.equal(result.signedIn, true);
+  assert.equal(result.token, true);
+  assert.deepEqual(result.warnings[0], { code: 'storage', isAuthError: true });
+  await context.close();
+});
+
+test('the background timer refreshes a short-lived token before it expires', async () => {
+  const context = await browser.newContext();
+  const clientId = uid('timer');
+  await mockApi('/mock/config', { clientId, accessTtlSeconds: 3 });
+  const page = await openClient(context, { storageKey: uid('key'), clientId });
+  const first = await signIn(page, clientId);
+  const next = await page.evaluate(() => window.auth.nextRefreshAt);
+  assert.ok(next > Date.now() && next < first.expiresAt, 'a refresh is scheduled before expiry');
+  await page.waitForFunction(() => window.events.some((e) => e[0] === 'TOKEN_REFRESHED'), null, { timeout: 8000 });
+  const now = await page.evaluate(() => window.auth.session);
+  assert.notEqual(now.accessToken, first.accessToken);
+  assert.ok(await refreshCount(clientId) >= 1);
+  await page.evaluate(() => window.auth.dispose());
+  assert.equal(await page.evaluate(() => window.auth.nextRefreshAt), null, 'dispose stops the timer');
+  await context.close();
+});
