@@ -22,6 +22,7 @@ use crate::state::AppState;
 pub const KINDS: &[&str] = &[
     "drop",
     "stall",
+    "delay",
     "500",
     "502",
     "503",
@@ -147,6 +148,12 @@ pub async fn api_layer(State(state): State<Arc<AppState>>, req: Request, next: N
         (id, fault)
     };
     let mut resp = match &fault {
+        // `delay`: the real answer, late (e.g. to sign out while a refresh is in flight).
+        Some(f) if f.kind == "delay" => {
+            tokio::time::sleep(Duration::from_millis(f.stall_ms.unwrap_or(1_000))).await;
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
         Some(f) => answer(f).await,
         None => {
             next.run(Request::from_parts(parts, Body::from(bytes)))

@@ -176,3 +176,14 @@ async fn path_prefix_and_validation() {
     let r = m.post_json("/mock/faults", &json!({"count": 1})).await;
     assert_eq!(r.status, 400);
 }
+
+#[tokio::test]
+async fn delay_gives_the_real_answer_late() {
+    let m = start().await;
+    m.fault(json!({"kind": "delay", "stallMs": 300, "path": "/api/token"})).await;
+    let t0 = Instant::now();
+    let r = m.sign_in("alice@example.com", None).await;
+    assert_eq!(r.status, 200, "the real sign-in answer");
+    assert!(r.json()["access_token"].is_string());
+    assert!(t0.elapsed() >= Duration::from_millis(300));
+}

@@ -7,8 +7,8 @@
 //!   one that looked stale; when another tab already rotated the refresh token it is adopted and
 //!   no request is made. A tab that had to wait also waits briefly for the holder's message,
 //!   because Chromium does not order `localStorage` after Web Locks (PITFALLS 3).
-//! * After the request, storage is checked again so a losing rotation is discarded rather than
-//!   written over a newer session, and `invalid_grant` signs out only when no other tab holds a
+//! * After the request, this tab's copy is checked again so a sign-out or another sign-in that
+//!   happened meanwhile is not overwritten, and `invalid_grant` signs out only when no other tab holds a
 //!   newer refresh token.
 //! * Events are fired only after the lock is released.
 
@@ -188,16 +188,14 @@ impl Inner {
                     current.client_id.clone(),
                     current.email.clone(),
                 );
-                // A losing rotation (someone signed in or out meanwhile) must not overwrite theirs.
-                if self.store.shared_across_tabs() {
-                    let (stored, _) = self.store.read().await;
-                    if stored.as_deref() != Some(current.encode().as_str()) && stored.is_some() {
-                        self.adopt_remote(
-                            stored.and_then(|s| Session::decode(&s).ok()),
-                            AuthEvent::TokenRefreshed,
-                        );
-                        return Ok(());
-                    }
+                // Our rotation succeeded, so `current`'s refresh token is dead and `fresh` is the
+                // one to keep, unless this tab's copy (kept current by other tabs' messages and
+                // `storage` events, unlike a possibly stale `localStorage` read) changed meanwhile:
+                // a sign-out must stay signed out, another sign-in must not be overwritten.
+                match &self.state.borrow().session {
+                    None => return Err(CoreError::NotSignedIn.into()),
+                    Some(mine) if !same_session(mine, &current) => return Ok(()),
+                    Some(_) => {}
                 }
                 self.establish(fresh, AuthEvent::TokenRefreshed).await;
                 Ok(())

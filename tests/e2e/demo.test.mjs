@@ -229,6 +229,8 @@ describe('demo sign-in page', () => {
     await page.locator('#view-totp').waitFor({ state: 'visible' });
     assert.equal(await page.locator('#totp-code').getAttribute('autocomplete'), 'one-time-code');
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'totp-code');
+    await page.locator('#status', { hasText: /authenticator/ }).waitFor();
+    await shot(page, 'demo-2fa');
 
     // A wrong code keeps the step open with a clear message.
     const good = await totp('bob@example.com');
@@ -237,8 +239,6 @@ describe('demo sign-in page', () => {
     await page.locator('#totp-code').press('Enter');
     await page.locator('#alert', { hasText: /code didn’t work/ }).waitFor();
     await page.locator('#view-totp').waitFor({ state: 'visible' });
-    await page.locator('#totp-code').fill('');
-    await shot(page, 'demo-2fa');
 
     await page.locator('#totp-code').fill(await totp('bob@example.com'));
     await page.locator('#totp-code').press('Enter');
@@ -343,6 +343,27 @@ describe('demo sign-in page', () => {
     const stats1 = await mockApi('/mock/stats');
     assert.equal(stats1.refresh - stats0.refresh, 1, 'exactly one refresh call');
     g.assertClean();
+  });
+
+  test('automatic refresh: the countdown runs and the event log shows the background TOKEN_REFRESHED', async () => {
+    const previous = (await mockApi('/mock/config')).accessTtlSeconds ?? 3600;
+    await mockApi('/mock/config', { accessTtlSeconds: 12 });
+    try {
+      await newContext();
+      const page = await openDemo();
+      await signInWithPassword(page, 'alice@example.com');
+      await waitSignedIn(page, 'Alice Martin');
+      assert.match(await page.locator('#fact-expires').textContent(), /^0:1\d$|^0:0\d$/);
+      assert.match(await page.locator('#fact-refresh').textContent(), /^0:\d\d$|^due now$/, 'a refresh is scheduled');
+      await page.locator('#event-log [data-event="TOKEN_REFRESHED"]').first().waitFor({ timeout: 20_000 });
+      const stats = await mockApi('/mock/stats');
+      assert.ok(stats.refresh >= 1, 'the library refreshed by itself');
+      assert.equal(stats.failedRefresh, 0);
+      await page.locator('#view-session').waitFor({ state: 'visible' });
+      g.assertClean();
+    } finally {
+      await mockApi('/mock/config', { accessTtlSeconds: previous });
+    }
   });
 
   test('"Open invoice" follows an authenticated link onto the portal page, signed in as alice', async () => {

@@ -5,6 +5,8 @@
 // Also: importing the package in Node (SSR) does not throw, and `create()` rejects with `invalid_config`.
 //
 //   NEXUDUS_MOCK_URL=http://127.0.0.1:18787 PKG_DIR=pkg node --test tests/e2e/package.test.mjs
+//   (REACT_PORTAL_SERVE=self: serve the built app from this process, cross-origin to the mock, even when
+//   the mock serves examples/react-portal/dist itself)
 //
 // Needs: pkg/ (scripts/build.sh), a running mock (`cargo run -p nexudus-mock --release -- --port 18787
 // --www www --pkg pkg`), network access to the npm registry (or a warm npm cache) for the example's
@@ -274,22 +276,34 @@ const TYPES_BY_EXT = {
   '.json': 'application/json',
 };
 
-/** Serves examples/react-portal/dist at /examples/react-portal/ on a free loopback port. */
-async function serveDist() {
-  const root = join(EXAMPLE, 'dist');
+/**
+ * A static server on a free loopback port: examples/react-portal/dist at /examples/react-portal/, and the
+ * installed tarball (examples/react-portal/node_modules/nexudus-auth) at /nexudus-auth/.
+ */
+async function serveStatic() {
+  const roots = [
+    [BASE_PATH, join(EXAMPLE, 'dist'), true],
+    ['/nexudus-auth/', join(EXAMPLE, 'node_modules', 'nexudus-auth'), false],
+  ];
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    if (!path.startsWith(BASE_PATH)) {
+    if (path === '/') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>blank</title><link rel="icon" href="data:,">');
+      return;
+    }
+    const hit = roots.find(([prefix]) => path.startsWith(prefix));
+    if (!hit) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
-    let file = resolve(root, `.${path.slice(BASE_PATH.length - 1)}`);
+    const [prefix, root, spa] = hit;
+    let file = resolve(root, `.${path.slice(prefix.length - 1)}`);
     if (!file.startsWith(root)) {
       res.writeHead(403).end();
       return;
     }
     if (!existsSync(file) || statSync(file).isDirectory()) {
-      if (extname(file)) {
+      if (!spa || extname(file)) {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
         return;
       }
@@ -300,7 +314,7 @@ async function serveDist() {
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   cleanups.push(() => new Promise((r) => server.close(() => r())));
-  return `http://127.0.0.1:${server.address().port}${BASE_PATH}`;
+  return `http://127.0.0.1:${server.address().port}`;
 }
 
 test('the built example signs in against the mock (headless Chromium)', { timeout: STEP_MS }, async () => {
@@ -313,9 +327,11 @@ test('the built example signs in against the mock (headless Chromium)', { timeou
   await resetMock();
 
   // Prefer the mock's own /examples/react-portal/ (same origin as the API); else serve dist/ ourselves.
+  // REACT_PORTAL_SERVE=self forces the cross-origin variant (app on its own port, API on the mock).
   let appUrl = `${MOCK}${BASE_PATH}`;
   const served = await fetch(appUrl).then((r) => (r.ok ? r.text() : ''), () => '');
-  if (served.trim() !== builtHtml.trim()) appUrl = await serveDist();
+  const own = await serveStatic();
+  if (process.env.REACT_PORTAL_SERVE === 'self' || served.trim() !== builtHtml.trim()) appUrl = `${own}${BASE_PATH}`;
   console.log(`app: ${appUrl} (API ${MOCK})`);
 
   const browser = await launch();
@@ -331,6 +347,15 @@ test('the built example signs in against the mock (headless Chromium)', { timeou
   await submit.waitFor({ state: 'visible' });
   await page.waitForFunction(() => document.querySelector('main')?.getAttribute('aria-busy') === 'false');
 
+  // hold the one-time token request so the link's "not ready yet" state can be seen
+  const ONE_TIME = '**/api/sys/users/token/refresh';
+  let release;
+  const gate = new Promise((r) => (release = r));
+  await page.route(ONE_TIME, async (route) => {
+    await gate;
+    await route.continue();
+  });
+
   // --- alice: plain password
   await email.fill('alice@example.com');
   await password.fill(PASSWORD);
@@ -339,8 +364,12 @@ test('the built example signs in against the mock (headless Chromium)', { timeou
   await welcome.waitFor({ timeout: 20_000 });
   await page.getByTestId('signed-in-as').getByText('alice@example.com').waitFor();
 
-  // the AuthenticatedLink stays disabled until the one-time URL is ready, then carries it
+  // the AuthenticatedLink stays disabled until the one-time URL is ready (Nexudus docs), then carries it
   const link = page.getByRole('link', { name: 'Open invoice #1042 in the portal' });
+  assert.equal(await link.getAttribute('aria-disabled'), 'true', 'disabled while the one-time token is pending');
+  assert.equal(await link.getAttribute('href'), null, 'no href while the one-time token is pending');
+  release();
+  await page.unroute(ONE_TIME);
   await page.waitForFunction(() => document.querySelector('a[data-ready]')?.getAttribute('data-ready') === 'true', null, {
     timeout: 15_000,
   });
@@ -394,10 +423,57 @@ test('the built example signs in against the mock (headless Chromium)', { timeou
   await submit.click();
   await page.getByTestId('signed-in-as').getByText('bob@example.com').waitFor({ timeout: 20_000 });
 
-  // the 400 of the first bob attempt (two_factor_auth_check) is logged by Chromium on purpose
-  watch.assertClean([/status of 400.*\/api\/token/]);
   const stats = await mockApi('/mock/stats');
   assert.ok(stats.password >= 2, `mock saw the password sign-ins: ${JSON.stringify(stats)}`);
   assert.ok(stats.oneTime >= 1, `mock saw the one-time token request(s): ${JSON.stringify(stats)}`);
+
+  // the installed package straight from a plain <script type=module> page (no bundler): init() is
+  // memoised, the synchronous helpers throw AuthError('invalid_config') before it and work after it
+  const plain = await context.newPage();
+  await plain.goto(`${own}/`);
+  const direct = await plain.evaluate(async (mock) => {
+    const m = await import('/nexudus-auth/index.js');
+    const out = {};
+    try {
+      m.endpoints.system.auth.refreshToken();
+    } catch (e) {
+      out.before = [e instanceof m.AuthError, e.code];
+    }
+    const first = m.default();
+    out.memoised = first === m.default();
+    out.initResult = (await first) ?? null;
+    out.login = m.endpoints.system.auth.login('a.b.c');
+    out.login5 = m.endpoints.system.auth.login('a.b.c', 5);
+    out.refresh = m.endpoints.system.auth.refreshToken();
+    out.link = m.authenticatedLinkUrl(mock, 't1', '/portal/home');
+    const auth = await m.NexudusAuth.create({ baseUrl: mock, storage: 'memory' });
+    out.instance = auth instanceof m.NexudusAuth;
+    out.session = auth.session;
+    try {
+      await auth.signIn({ email: 'alice@example.com', password: 'wrong' });
+    } catch (e) {
+      out.wrong = [e instanceof m.AuthError, e instanceof Error, e.name, e.code, e.status];
+    }
+    auth.dispose();
+    return out;
+  }, MOCK);
+  assert.deepEqual(direct.before, [true, 'invalid_config']);
+  assert.equal(direct.memoised, true, 'init() returns the same promise');
+  assert.equal(direct.initResult, null, 'init() resolves to undefined');
+  assert.equal(direct.login, '/api/sys/users/exchange?token=a.b.c&validForInMinutes=1440');
+  assert.equal(direct.login5, '/api/sys/users/exchange?token=a.b.c&validForInMinutes=5');
+  assert.equal(direct.refresh, '/api/sys/users/token/refresh');
+  const linkParts = new URL(direct.link);
+  assert.equal(`${linkParts.origin}${linkParts.pathname}`, `${MOCK}/user/login`);
+  assert.equal(linkParts.searchParams.get('server'), 'true');
+  assert.equal(linkParts.searchParams.get('t'), 't1');
+  assert.equal(new URL(linkParts.searchParams.get('redirectUrl'), MOCK).pathname, '/portal/home');
+  assert.equal(direct.instance, true);
+  assert.equal(direct.session, null, 'memory storage starts signed out');
+  assert.deepEqual(direct.wrong, [true, true, 'AuthError', 'invalid_credentials', 400]);
+
+  // the 400 of the first bob attempt (two_factor_auth_check) is logged by Chromium on purpose; the mock's
+  // portal pages have no favicon (Chromium asks for /favicon.ico after they load: timing-dependent)
+  watch.assertClean([/status of 400.*\/api\/token\)$/, /status of 404 .*\/favicon\.ico\)$/]);
   await context.close();
 });
