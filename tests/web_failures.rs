@@ -266,9 +266,19 @@ async fn authorized_fetch_adds_the_bearer_and_retries_a_401_once() {
 #[wasm_bindgen_test]
 async fn sign_out_during_an_in_flight_refresh_stays_signed_out() {
     let key = unique("race");
-    let auth = client(&[("storage", "local".into()), ("storageKey", key.as_str().into())]).await;
-    wait(auth.sign_in(creds("alice@example.com", PASSWORD, None))).await.unwrap();
-    control("/mock/faults", r#"{"kind":"delay","path":"/api/token","count":1,"stallMs":400}"#).await;
+    let auth = client(&[
+        ("storage", "local".into()),
+        ("storageKey", key.as_str().into()),
+    ])
+    .await;
+    wait(auth.sign_in(creds("alice@example.com", PASSWORD, None)))
+        .await
+        .unwrap();
+    control(
+        "/mock/faults",
+        r#"{"kind":"delay","path":"/api/token","count":1,"stallMs":400}"#,
+    )
+    .await;
     let pending = auth.refresh();
     nexudus_auth::web::timer::sleep(50.0).await;
     auth.sign_out();
@@ -277,5 +287,8 @@ async fn sign_out_during_an_in_flight_refresh_stays_signed_out() {
     assert!(outcome.is_err(), "the refresh result is discarded");
     assert!(auth.session().is_null(), "still signed out");
     let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
-    assert!(storage.get_item(&key).unwrap().is_none(), "storage not resurrected");
+    assert!(
+        storage.get_item(&key).unwrap().is_none(),
+        "storage not resurrected"
+    );
 }

@@ -180,7 +180,8 @@ async fn path_prefix_and_validation() {
 #[tokio::test]
 async fn delay_gives_the_real_answer_late() {
     let m = start().await;
-    m.fault(json!({"kind": "delay", "stallMs": 300, "path": "/api/token"})).await;
+    m.fault(json!({"kind": "delay", "stallMs": 300, "path": "/api/token"}))
+        .await;
     let t0 = Instant::now();
     let r = m.sign_in("alice@example.com", None).await;
     assert_eq!(r.status, 200, "the real sign-in answer");

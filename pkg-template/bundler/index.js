@@ -1,22 +1,17 @@
-// nexudus-auth package entry (bundler build: the bundler instantiates the wasm at import, e.g. webpack
-// `experiments.asyncWebAssembly`). Same API as the web build; `init()` resolves at once.
+// nexudus-auth, bundler build entry (webpack `experiments.asyncWebAssembly`: the bundler instantiates
+// the wasm at import). Same API as the web build (docs and types: index.d.ts); init() resolves at once.
 import * as wasm from './nexudus_auth.js';
 import { AuthError } from '__AUTH_ERROR_MODULE__';
 
 export { AuthError };
 
-/** Nothing to load here: the bundler already instantiated the wasm. Kept for API parity. */
 export default async function init() {}
 
-const patch = (C) => {
-  const create = C.create;
-  C.create = async (options) => {
-    if (typeof window == 'undefined' && typeof WorkerGlobalScope == 'undefined')
-      throw new AuthError('invalid_config', 'nexudus-auth needs a browser: create the client on the client side', null, null);
-    return create.call(C, options);
-  };
-  return C;
-};
+const patch = (C, create = C.create) => ((C.create = async (options) => {
+  if (typeof window == 'undefined' && typeof WorkerGlobalScope == 'undefined')
+    throw new AuthError('invalid_config', 'nexudus-auth needs a browser: create the client on the client side', null, null);
+  return create.call(C, options);
+}), C);
 export const NexudusAuth = patch(wasm.NexudusAuth);
 export const RebillyAuth = patch(wasm.RebillyAuth);
 
@@ -24,8 +19,8 @@ export const endpoints = {
   system: {
     auth: {
       login: (token, validForInMinutes = 1440) => wasm.endpointsSystemAuthLogin(token, validForInMinutes),
-      refreshToken: () => wasm.endpointsSystemAuthRefreshToken(),
+      refreshToken: wasm.endpointsSystemAuthRefreshToken,
     },
   },
 };
-export const authenticatedLinkUrl = (portalUrl, t, redirectUrl) => wasm.authenticatedLinkUrl(portalUrl, t, redirectUrl);
+export const authenticatedLinkUrl = wasm.authenticatedLinkUrl;

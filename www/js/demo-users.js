@@ -20,8 +20,8 @@ export function setupDemoUsers({ onUse }) {
     let users;
     try {
       const res = await fetch('/mock/users', { headers: { accept: 'application/json' } });
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
       users = await res.json();
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
       if (!Array.isArray(users)) throw new Error('not a list');
     } catch {
       list.replaceChildren(h('li', { class: 'users__loading muted' }, 'Demo accounts are unavailable (is the mock server running?).'));
@@ -64,8 +64,9 @@ export function setupDemoUsers({ onUse }) {
     for (const [email, entry] of codes) {
       try {
         const res = await fetch(`/mock/totp/${encodeURIComponent(email)}`, { headers: { accept: 'application/json' } });
-        if (!res.ok) continue;
-        const { code } = await res.json();
+        const body = await res.json().catch(() => null);
+        if (!res.ok || !body) continue;
+        const { code } = body;
         if (typeof code === 'string' && code !== entry.code) {
           entry.code = code;
           entry.el.textContent = code;

@@ -70,6 +70,7 @@ export function setupRebilly({ RebillyAuth }) {
         body: '{}',
       });
       if (!res.ok) {
+        await res.text();
         showProblem('We couldn’t create a test token.', `The demo server answered HTTP ${res.status}.`, 'rebilly_token');
         return;
       }

@@ -38,7 +38,10 @@ export function setupSessionPanel({ auth, beforeSignOut, onSignedOut }) {
     $('profile-avatar').textContent = '…';
     try {
       const res = await auth.fetch('/api/public/billing/customer', { headers: { accept: 'application/json' } });
-      if (!res.ok) throw new Error(`The profile request answered HTTP ${res.status}.`);
+      if (!res.ok) {
+        await res.text();
+        throw new Error(`The profile request answered HTTP ${res.status}.`);
+      }
       const customer = await res.json();
       // A sign-out or another sign-in may have happened meanwhile.
       if (!auth.session) return;

@@ -262,6 +262,7 @@ export function setupSignIn({ auth, onSignedIn }) {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ email }),
       });
+      await res.text(); // read the answer to the end (the link itself only goes to the outbox)
       if (!res.ok) {
         showProblem('We couldn’t send a sign-in link just now.', `The mail service answered HTTP ${res.status}. Please try again.`, 'magic_link');
         return;
