@@ -22,9 +22,9 @@ const BUNDLES = path.join(OUT, 'bundles');
 const HELP = `node bench/run.mjs [options]
   --no-build          do not run scripts/build.sh (use the pkg/ that is there)
   --runs N            measured load runs per candidate (default 25, min 20 recommended)
-  --warmup N          discarded warm-up rounds (default 2)
+  --warmup N          discarded warm-up rounds (default 1)
   --latency MS        also run a load pass with MS ms of emulated latency per request (default 40; 0 = skip)
-  --latency-runs N    runs for that pass (default 20)
+  --latency-runs N    runs for that pass (default 12)
   --ops-ms MS         duration of one getAccessToken() ops/s trial (default 2000)
   --signin-runs N     sign-in round trips measured (default 30)
   --skip-load         sizes only (+ overhead)
@@ -33,7 +33,7 @@ const HELP = `node bench/run.mjs [options]
   --chromium PATH     browser binary (default $CHROMIUM or /usr/bin/chromium)
   --help`;
 const opts = {
-  build: true, runs: 25, warmup: 2, latency: 40, latencyRuns: 20, opsMs: 2000, signinRuns: 30,
+  build: true, runs: 25, warmup: 1, latency: 40, latencyRuns: 12, opsMs: 2000, signinRuns: 30,
   load: true, overhead: true, chromium: process.env.CHROMIUM || '/usr/bin/chromium',
 };
 {
@@ -316,8 +316,19 @@ async function oneLoad(c, latency, inspect) {
     // while it loads (waitForFunction would compile Playwright's injected script mid-measurement).
     const done = page.waitForEvent('console', { predicate: (m) => m.text() === '__bench_done__', timeout: 30000 });
     await page.goto(pageUrl(c), { waitUntil: 'commit', timeout: 30000 });
-    await done;
-    const r = await page.evaluate(() => window.__result);
+    let r;
+    try {
+      await done;
+      r = await page.evaluate(() => window.__result);
+    } catch (e) {
+      // say what the page was doing: finished without the console event, or which requests never ended
+      const state = await page.evaluate(() => ({
+        result: window.__result ?? null,
+        resources: performance.getEntriesByType('resource').map((x) => `${new URL(x.name).pathname} ${x.responseEnd ? Math.round(x.duration) + 'ms' : 'pending'}`),
+      })).catch(() => null);
+      if (state?.result) { r = state.result; r.note = 'console event lost'; }
+      else throw new Error(`${String(e.message || e).split('\n')[0]}; page state: ${JSON.stringify(state)}`);
+    }
     if (c.wasm) r.wasmFetches = (hits.get(c.wasm) || 0) - before;
     if (inspect) r.inspect = seen;
     return r;

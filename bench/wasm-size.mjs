@@ -108,6 +108,7 @@ const stripHash = (s) => s.replace(/\[[0-9a-f]{8,16}\]/g, '').replace(/::h[0-9a-
 /** The crate a function belongs to: the first path in its name (`<A as B>::f` → A's crate). */
 export function crateOf(name) {
   if (name.startsWith('export shim: ')) return 'nexudus_auth (#[wasm_bindgen] export shims)';
+  if (name.startsWith('async body of ')) return 'nexudus_auth (async bodies inlined into js_sys::future_to_promise)';
   const m = name.replace(/^[<&*\s]+|^(mut|const|dyn) /g, '').match(/^([A-Za-z_][A-Za-z0-9_]*)::/);
   if (m) return m[1];
   if (/^__wbg|^__wbindgen|^wasm_bindgen/.test(name)) return 'wasm_bindgen';
@@ -119,19 +120,19 @@ export function crateOf(name) {
 /** A coarse "what is this for" bucket, in priority order. */
 export function concernOf(name) {
   const n = name;
-  if (/panic|unwrap_failed|expect_failed|begin_panic|rust_begin_unwind|core::result::unwrap|core::option::expect|slice_(start|end)_index_len_fail|slice_index_fail|index_out_of_bounds|panic_bounds_check/.test(n)) return 'panics / bounds checks';
-  if (/core::fmt|::fmt\b|flt2dec|bignum|dec2flt|fmt::Write|Formatter|format_inner|alloc::fmt|Display|Debug/.test(n)) return 'std::fmt (format!, Display, Debug)';
-  if (/dlmalloc|alloc::alloc|__rust_(alloc|dealloc|realloc)|RawVec|raw_vec|finish_grow|reserve|do_reserve_and_handle/.test(n)) return 'allocator / Vec growth';
-  if (/^(memcpy|memmove|memset|memcmp|bcmp)$|compiler_builtins|^__[a-z]+[0-9]$/.test(n)) return 'compiler_builtins (mem*, i128)';
-  if (/wasm_bindgen_futures|futures_|core::future|async|Future|poll/.test(n)) return 'async / futures';
+  if (/^async body of /.test(n)) return 'async fn state machines inlined into future_to_promise (exports + spawned tasks)';
   if (/^export shim: /.test(n)) return 'exported entry points (#[wasm_bindgen] shims)';
-  if (/^__wbg|^__wbindgen|^__externref|wasm_bindgen|js_sys|web_sys|closure|Closure|convert::(FromWasmAbi|IntoWasmAbi)/.test(n)) return 'wasm-bindgen / js-sys / web-sys glue';
-  if (/^nexudus_auth::/.test(n) || /^<nexudus_auth::/.test(n)) {
-    const m = n.replace(/^</, '').match(/^nexudus_auth::([a-z_]+)(::([a-z_]+))?/);
-    return m ? `nexudus_auth::${m[1]}${m[3] && m[1] !== 'facade' ? '::' + m[3] : ''}` : 'nexudus_auth';
-  }
-  if (/^(core|alloc|std)::str|utf8|from_utf8|char::|unicode/.test(n)) return 'str / utf-8 / unicode';
-  if (/^(core|alloc|std)::/.test(n) || /^<(core|alloc|std)::/.test(n)) return 'other core / alloc / std';
+  if (/^core::ptr::drop_in_place</.test(n)) return 'drop glue (drop_in_place<…>)';
+  if (/panic|unwrap_failed|expect_failed|begin_panic|rust_begin_unwind|slice_(start|end)_index_len_fail|slice_index_fail|slice_error_fail|index_out_of_bounds|panic_bounds_check|unwrap_throw|expect_throw/.test(n)) return 'panics / bounds checks / unwrap_throw';
+  if (/core::fmt|::fmt\b|escape_debug|flt2dec|bignum|dec2flt|fmt::Write|Formatter|format_inner|alloc::fmt|Display|Debug/.test(n)) return 'std::fmt (format!, Display, Debug)';
+  const ours = n.replace(/^<+/, '').match(/^nexudus_auth::([a-z_]+)(::([a-z_]+))?/);
+  if (ours) return `nexudus_auth::${ours[1]}${ours[3] && ours[1] !== 'facade' ? '::' + ours[3] : ''}`;
+  if (/dlmalloc|alloc::alloc|__rust_(alloc|dealloc|realloc)|__rdl_|RawVec|raw_vec|finish_grow|reserve|do_reserve_and_handle|grow_one/.test(n)) return 'allocator / Vec growth';
+  if (/^(memcpy|memmove|memset|memcmp|bcmp)$|compiler_builtins|^__[a-z]+[0-9]$/.test(n)) return 'compiler_builtins (mem*, i128)';
+  if (/js_sys::futures|wasm_bindgen_futures|futures_|core::future|Future|::poll\b|Waker|RawWaker|task::/.test(n)) return 'async runtime (js_sys::futures, wakers, tasks)';
+  if (/^__wbg|^__wbindgen|^__externref|wasm_bindgen|js_sys|web_sys|externref shim/.test(n)) return 'wasm-bindgen / js-sys / web-sys glue';
+  if (/^(core|alloc|std)::str|<(core|alloc|std)::str|utf8|from_utf8|char::|unicode|StrSearcher|join_generic/.test(n)) return 'str / utf-8 / unicode / str search';
+  if (/^<?(core|alloc|std)::|^<(&|\*)?(mut )?[a-z0-9_]+ as (core|alloc)::|^<T as (core|alloc)|^<\[/.test(n)) return 'other core / alloc / std';
   return 'other';
 }
 
@@ -160,12 +161,58 @@ export function unoptimisedWasm() {
 }
 
 /** Analyse one name-carrying wasm file: per-function, per-crate and per-concern code sizes. */
+/**
+ * `js_sys::futures::future_to_promise::{{closure}}` instances hold the inlined state machine of one exported
+ * `async fn`: name each after the `__wasm_bindgen_generated_<Export>` future it drops (from `wasm-objdump -d`).
+ */
+function asyncBodies(file) {
+  const od = which('wasm-objdump');
+  if (!od) return new Map();
+  const r = spawnSync(od, ['-d', file], { encoding: 'utf8', maxBuffer: 512 << 20 });
+  if (r.status !== 0) return new Map();
+  const out = new Map();
+  const callees = new Map();
+  let cur = null;
+  for (const line of r.stdout.split('\n')) {
+    const f = line.match(/^[0-9a-f]+ func\[(\d+)\] <(.*)>:$/);
+    if (f) { cur = /future_to_promise::\{\{closure\}\}/.test(f[2]) ? Number(f[1]) : null; continue; }
+    if (cur == null || out.has(cur)) continue;
+    let g = line.match(/call \d+ <.*__wasm_bindgen_generated_([A-Za-z0-9]+)_([A-Za-z0-9_]+)/);
+    if (g) { out.set(cur, `${g[1]}.${g[2]}`); continue; }
+    g = line.match(/call \d+ <.*nexudus_auth::facade::([A-Za-z]+)::([A-Za-z_]+)::\{\{closure\}\}/);
+    if (g) { out.set(cur, `${g[1]}::${g[2]}`); continue; }
+    g = line.match(/call \d+ <(?!core::ptr::drop_in_place)[<]?(nexudus_auth::[a-z_]+::[a-z_]+)/);
+    if (g) { const m = callees.get(cur) || new Map(); m.set(g[1], (m.get(g[1]) || 0) + 1); callees.set(cur, m); }
+  }
+  for (const [idx, m] of callees) {
+    if (out.has(idx)) continue;
+    const best = [...m.entries()].sort((a, b) => b[1] - a[1])[0];
+    out.set(idx, `a task spawned in ${best[0]}`);
+  }
+  return out;
+}
+
+/** Printable strings in the data segments: how many bytes are source paths (panic locations) and messages. */
+function dataStrings(w) {
+  const text = w.data.map((d) => d.bytes.toString('latin1')).join('\0');
+  const runs = text.match(/[\x20-\x7e]{6,}/g) || [];
+  const total = runs.reduce((s, x) => s + x.length, 0);
+  const paths = runs.filter((x) => /\.rs\b/.test(x));
+  return {
+    printable: total,
+    rustPaths: paths.reduce((s, x) => s + x.length, 0),
+    longest: [...runs].sort((a, b) => b.length - a.length).slice(0, 8).map((x) => x.slice(0, 100)),
+  };
+}
+
 export function analyze(file, top = 25) {
   const buf = fs.readFileSync(file);
   const w = parseWasm(buf);
+  const bodies = asyncBodies(file);
   const fns = w.bodies.map((b) => {
     const rawName = w.names.get(b.index) ?? w.exports.get(b.index) ?? `func[${b.index}]`;
-    const name = stripHash(demangle(rawName));
+    let name = stripHash(demangle(rawName));
+    if (bodies.has(b.index)) name = `async body of ${bodies.get(b.index)} (future_to_promise::{{closure}})`;
     return { name, size: b.size, exported: w.exports.has(b.index) && !/^__/.test(w.exports.get(b.index)) };
   }).sort((a, b) => b.size - a.size);
   const codeTotal = fns.reduce((s, f) => s + f.size, 0);
@@ -183,6 +230,7 @@ export function analyze(file, top = 25) {
     const e = monos.get(base) || { size: 0, count: 0 }; e.size += f.size; e.count++; monos.set(base, e);
   }
   return {
+    strings: dataStrings(w), asyncBodiesNamed: bodies.size,
     file, total: buf.length, sections: w.sections, functions: fns.length, importedFuncs: w.importedFuncs,
     codeTotal, dataBytes, dataSegments: w.data.length, named: w.names.size,
     top: fns.slice(0, top), byCrate: group(crateOf), byConcern: group(concernOf),
@@ -230,6 +278,7 @@ export function report({ top = 25, file = null, pkgDir = path.join(ROOT, 'pkg') 
   md.push(`Non-optimised wasm-bindgen output of the release build (${a.total} B, ${a.functions} functions, ${a.named} named; code ${a.codeTotal} B, data ${a.dataBytes} B in ${a.dataSegments} segments). wasm-opt -Oz shrinks and inlines, so read these as shares, not final bytes.`, '');
   md.push('By concern (code section):', '', '| concern | bytes | share of code | functions |', '|---|---:|---:|---:|');
   for (const g of a.byConcern) md.push(`| ${g.key} | ${g.size} | ${pct(g.size)} | ${g.count} |`);
+  md.push('', `Data: ${a.dataBytes} B, of which ${a.strings.printable} B printable strings (${a.strings.rustPaths} B in strings naming \`.rs\` files, i.e. panic locations). Longest strings: ${a.strings.longest.map((x) => '`' + x.replace(/[`|]/g, "'") + '`').join(', ')}.`);
   md.push('', 'By crate:', '', '| crate | bytes | share of code | functions |', '|---|---:|---:|---:|');
   for (const g of a.byCrate.slice(0, 15)) md.push(`| ${g.key} | ${g.size} | ${pct(g.size)} | ${g.count} |`);
   md.push('', `Largest functions (top ${top}):`, '', '| bytes | function |', '|---:|---|');

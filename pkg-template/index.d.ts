@@ -1,11 +1,12 @@
 // nexudus-auth: package entry types (web build). The classes and option types come from the Rust
 // facade (wasm-bindgen output, `./nexudus_auth.d.ts`); this file adds the JS-side helpers.
-import type { AuthErrorCode, InitInput } from './nexudus_auth.js';
+import type { AuthErrorCode, AuthErrorFields, InitInput } from './nexudus_auth.js';
 
 export { NexudusAuth, RebillyAuth } from './nexudus_auth.js';
 export type {
   AuthChangeEvent,
   AuthErrorCode,
+  AuthErrorFields,
   CompletePasswordResetOptions,
   ExchangeOptions,
   NexudusAuthOptions,
@@ -44,7 +45,7 @@ export interface AuthErrorExtra {
 }
 
 /** Every rejection of nexudus-auth. `instanceof AuthError` works; narrow on `code`. */
-export class AuthError extends Error {
+export class AuthError extends Error implements AuthErrorFields {
   constructor(
     code: AuthErrorCode,
     message: string,

@@ -4,6 +4,17 @@ export type AuthErrorCode =
   | 'session_expired' | 'token_invalid' | 'token_rejected' | 'password_policy' | 'unauthorized'
   | 'network' | 'timeout' | 'server' | 'bad_response' | 'storage' | 'invalid_config';
 
+/** The fields of every `AuthError` (the class itself is exported by the package entry). */
+export interface AuthErrorFields extends Error {
+  readonly name: 'AuthError';
+  readonly code: AuthErrorCode;
+  readonly status: number | null;
+  readonly description: string | null;
+  readonly resetToken?: string;
+  readonly errors?: string[];
+  readonly retryAfter?: number;
+}
+
 /** Session events fired by `onChange`, in every tab that shares the storage. */
 export type AuthChangeEvent = 'SIGNED_IN' | 'TOKEN_REFRESHED' | 'SIGNED_OUT';
 

@@ -46,7 +46,7 @@ pub fn page(status: StatusCode, title: &str, body_html: &str) -> Response {
     let html = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-         <title>{t}</title><style>body{{font:16px/1.5 system-ui,sans-serif;max-width:46rem;\
+         <link rel=\"icon\" href=\"data:,\"><title>{t}</title><style>body{{font:16px/1.5 system-ui,sans-serif;max-width:46rem;\
          margin:2rem auto;padding:0 1rem;color:#1d2330}}h1{{font-size:1.4rem}}\
          li{{margin:.6rem 0;padding:.6rem .8rem;border:1px solid #d8dce5;border-radius:8px;\
          list-style:none}}ul{{padding:0}}a{{word-break:break-all}}small{{color:#5b6475}}\

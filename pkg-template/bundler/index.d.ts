@@ -1,11 +1,12 @@
 // nexudus-auth/bundler: package entry types (bundler build, e.g. webpack `asyncWebAssembly`). The classes
 // and option types come from the Rust facade (`./nexudus_auth.d.ts`); this file adds the JS-side helpers.
-import type { AuthErrorCode } from './nexudus_auth.js';
+import type { AuthErrorCode, AuthErrorFields } from './nexudus_auth.js';
 
 export { NexudusAuth, RebillyAuth } from './nexudus_auth.js';
 export type {
   AuthChangeEvent,
   AuthErrorCode,
+  AuthErrorFields,
   CompletePasswordResetOptions,
   ExchangeOptions,
   NexudusAuthOptions,
@@ -38,7 +39,7 @@ export interface AuthErrorExtra {
 }
 
 /** Every rejection of nexudus-auth. `instanceof AuthError` works; narrow on `code`. */
-export class AuthError extends Error {
+export class AuthError extends Error implements AuthErrorFields {
   constructor(
     code: AuthErrorCode,
     message: string,

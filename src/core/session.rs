@@ -86,7 +86,8 @@ impl Session {
     ///
     /// `expires_at_ms = now_ms + expires_in * 1000`: the expiry is computed with the LOCAL
     /// clock at receipt from the relative `expires_in`, so a skew between the server's and
-    /// the browser's clocks does not matter (a JWT `exp` would be off by the skew).
+    /// the browser's clocks does not matter (a JWT `exp` would be off by the skew). It is rounded
+    /// down to a whole millisecond so the stored JSON round-trips exactly (tabs compare expiries).
     pub fn from_grant(
         grant: TokenGrant,
         now_ms: f64,
@@ -96,7 +97,7 @@ impl Session {
         Session {
             access_token: grant.access_token,
             token_type: grant.token_type,
-            expires_at_ms: now_ms + grant.expires_in_s * 1000.0,
+            expires_at_ms: (now_ms + grant.expires_in_s * 1000.0).floor(),
             refresh_token: grant.refresh_token,
             client_id,
             email,

@@ -233,7 +233,17 @@ impl Inner {
         }
         wiring.timer = deadline.and_then(|d| {
             let weak = Rc::downgrade(self);
-            Timeout::new(d - now_ms(), move || wake(&weak)).map(|t| (d, t))
+            // A timer may fire before `Date.now()` reaches a fractional deadline: round the delay
+            // up, and forget a fired timer's deadline so a not-yet-due wake-up re-arms it.
+            Timeout::new((d - now_ms()).ceil(), move || {
+                if let Some(me) = weak.upgrade() {
+                    if let Some(t) = me.wiring.borrow_mut().timer.as_mut() {
+                        t.0 = f64::NAN;
+                    }
+                }
+                wake(&weak)
+            })
+            .map(|t| (d, t))
         });
     }
 

@@ -410,22 +410,29 @@ describe('demo sign-in page', () => {
     g.assertClean();
   });
 
-  test('two tabs: signing out in one tab signs the other tab out', async () => {
+  test('two tabs: sign-in, refresh and sign-out in one tab reach the other tab', async () => {
     await newContext();
     const a = await openDemo();
-    await signInWithPassword(a, 'alice@example.com');
-    await waitSignedIn(a, 'Alice Martin');
-
     const b = await openDemo();
-    await waitSignedIn(b, 'Alice Martin');
+    await a.locator('#view-signin').waitFor({ state: 'visible' });
+    await b.locator('#view-signin').waitFor({ state: 'visible' });
 
     await a.bringToFront();
+    await signInWithPassword(a, 'alice@example.com');
+    await waitSignedIn(a, 'Alice Martin');
+    await waitSignedIn(b, 'Alice Martin'); // B follows A's sign-in without a reload
+
+    await a.locator('#refresh-now').click();
+    await a.locator('#event-log [data-event="TOKEN_REFRESHED"]').first().waitFor();
+    await b.locator('#event-log [data-event="TOKEN_REFRESHED"]').first().waitFor();
+
     await a.locator('#sign-out').click();
     await waitSignedOut(a);
-
     await waitSignedOut(b);
     await b.locator('#status', { hasText: /signed out/i }).waitFor();
     assert.equal(await b.evaluate(() => localStorage.getItem('nexudus-auth')), null);
+    const stats = await mockApi('/mock/stats');
+    assert.equal(stats.refresh, 1, 'one refresh for two tabs');
     g.assertClean();
   });
 

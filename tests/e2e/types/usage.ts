@@ -99,6 +99,7 @@ export async function everything(jwt: string): Promise<void> {
     void [e, now];
   });
   off();
+  // contract (docs/ARCHITECTURE.md): onWarning(cb: (w: AuthError) => void)
   const offWarn: () => void = auth.onWarning((w) => {
     const warning: AuthError = w;
     const code: AuthErrorCode = w.code;
