@@ -2,18 +2,13 @@
 //! arrives as a `JsValue` and is decoded inside the function, so a wrong argument rejects with
 //! `AuthError('invalid_config')` instead of throwing from the glue; every failure is an `AuthError`.
 
-use crate::core::config::Config;
-use crate::core::secret::{OneTimeToken, Password};
 use crate::core::url::{self, BaseUrl};
+use crate::web::calls::{run, Call, Output};
 use crate::web::client::{Client, Inner};
 use crate::web::error::WebError;
 use crate::web::events::Subscribers;
-use crate::web::flows::Credentials;
-use crate::web::options::{self, field};
 use crate::web::rebilly::Rebilly;
-use crate::web::refresh::Mode;
 use js_sys::{Function, Promise};
-use std::future::Future;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -66,12 +61,17 @@ fn start() {
     }));
 }
 
-/// Runs `f` as a Promise that rejects with an `AuthError`.
-fn promise<F>(f: F) -> Promise
-where
-    F: Future<Output = Result<JsValue, WebError>> + 'static,
-{
-    future_to_promise(async move { f.await.map_err(|e| e.to_js()) })
+/// Runs `call` as a Promise that resolves to its output or rejects with an `AuthError`.
+/// The one `future_to_promise` of the crate: every exported async method goes through it.
+fn call(call: Call) -> Promise {
+    future_to_promise(async move {
+        match run(call).await {
+            Ok(Output::Value(v)) => Ok(v),
+            Ok(Output::Client(inner)) => Ok(NexudusAuth { inner }.into()),
+            Ok(Output::Rebilly(inner)) => Ok(RebillyAuth { inner }.into()),
+            Err(e) => Err(e.to_js()),
+        }
+    })
 }
 
 /// Registers `cb` on `subs` and returns the unsubscribe function.
@@ -104,13 +104,11 @@ pub struct NexudusAuth {
 #[wasm_bindgen]
 impl NexudusAuth {
     /// Validates the options, restores a stored session and starts keeping it fresh.
-    pub async fn create(
+    #[wasm_bindgen(unchecked_return_type = "Promise<NexudusAuth>")]
+    pub fn create(
         #[wasm_bindgen(unchecked_param_type = "NexudusAuthOptions")] options: JsValue,
-    ) -> Result<NexudusAuth, JsValue> {
-        let input = options::config_input(&options)?;
-        let cfg = Config::new(input).map_err(WebError::from)?;
-        let inner = Inner::create(cfg, &field(&options, "storage")).await?;
-        Ok(NexudusAuth { inner })
+    ) -> Promise {
+        call(Call::Create(options))
     }
 
     /// The current session `{accessToken, tokenType, expiresAt}`, or null.
@@ -133,23 +131,7 @@ impl NexudusAuth {
         &self,
         #[wasm_bindgen(unchecked_param_type = "SignInOptions")] options: JsValue,
     ) -> Promise {
-        let inner = self.inner.clone();
-        promise(async move {
-            let email = options::string(&options, "email", "email must be a string")?
-                .filter(|e| !e.is_empty())
-                .ok_or(WebError::config("signIn needs an email"))?;
-            let password = options::string(&options, "password", "password must be a string")?
-                .filter(|p| !p.is_empty())
-                .ok_or(WebError::config("signIn needs a password"))?;
-            let credentials = Credentials {
-                email,
-                password: Password::new(password),
-                totp: options::string(&options, "totp", "totp must be a string")?,
-                client_id: options::string(&options, "clientId", "clientId must be a string")?,
-            };
-            let session = inner.sign_in(credentials).await?;
-            Ok(crate::web::client::session_object(&session))
-        })
+        call(Call::SignIn(self.inner.clone(), options))
     }
 
     /// Exchanges a one-time JWT (magic link, sign-up, reset) for a session.
@@ -159,35 +141,19 @@ impl NexudusAuth {
         #[wasm_bindgen(unchecked_param_type = "string")] jwt: JsValue,
         options: Option<ExchangeOptionsArg>,
     ) -> Promise {
-        let inner = self.inner.clone();
-        promise(async move {
-            let jwt = options::required(&jwt, "exchangeToken needs the token string")?;
-            let opts = arg(options);
-            let minutes = options::number(
-                &opts,
-                "validForInMinutes",
-                "validForInMinutes must be a number",
-            )?;
-            let session = inner.exchange(OneTimeToken::new(jwt), minutes).await?;
-            Ok(crate::web::client::session_object(&session))
-        })
+        call(Call::Exchange(self.inner.clone(), jwt, arg(options)))
     }
 
     /// Refreshes now (one refresh across every tab that shares the storage).
     #[wasm_bindgen(unchecked_return_type = "Promise<Session>")]
     pub fn refresh(&self) -> Promise {
-        let inner = self.inner.clone();
-        promise(async move {
-            let session = inner.refresh_shared(Mode::Forced).await?;
-            Ok(crate::web::client::session_object(&session))
-        })
+        call(Call::Refresh(self.inner.clone()))
     }
 
     /// The access token, refreshed first when near expiry; concurrent callers share one refresh.
     #[wasm_bindgen(js_name = getAccessToken, unchecked_return_type = "Promise<string>")]
     pub fn get_access_token(&self) -> Promise {
-        let inner = self.inner.clone();
-        promise(async move { Ok(inner.access_token().await?.into()) })
+        call(Call::AccessToken(self.inner.clone()))
     }
 
     /// `fetch` with the bearer token (only to `baseUrl`'s origin; relative URLs resolve against
@@ -198,11 +164,7 @@ impl NexudusAuth {
         #[wasm_bindgen(unchecked_param_type = "RequestInfo | URL")] input: JsValue,
         init: Option<RequestInitArg>,
     ) -> Promise {
-        let inner = self.inner.clone();
-        promise(async move {
-            let response = inner.authorized_fetch(input, arg(init)).await?;
-            Ok(response.into())
-        })
+        call(Call::Fetch(self.inner.clone(), input, arg(init)))
     }
 
     /// `${portalUrl}/user/login?server=true&t=…&redirectUrl=…` with a fresh one-time token.
@@ -212,12 +174,7 @@ impl NexudusAuth {
         #[wasm_bindgen(js_name = "redirectUrl", unchecked_param_type = "string")]
         redirect_url: JsValue,
     ) -> Promise {
-        let inner = self.inner.clone();
-        promise(async move {
-            let redirect =
-                options::required(&redirect_url, "authenticatedLink needs a redirectUrl")?;
-            Ok(inner.authenticated_link(&redirect).await?.into())
-        })
+        call(Call::AuthenticatedLink(self.inner.clone(), redirect_url))
     }
 
     /// `${portalUrl}/login?t=…[&redirectUrl=…]` with a fresh one-time token.
@@ -226,15 +183,7 @@ impl NexudusAuth {
         &self,
         #[wasm_bindgen(js_name = "redirectUrl")] redirect_url: Option<OptionalString>,
     ) -> Promise {
-        let inner = self.inner.clone();
-        promise(async move {
-            let redirect =
-                match Some(arg(redirect_url)).filter(|v| !v.is_undefined() && !v.is_null()) {
-                    Some(v) => Some(options::required(&v, "redirectUrl must be a string")?),
-                    None => None,
-                };
-            Ok(inner.portal_login_url(redirect.as_deref()).await?.into())
-        })
+        call(Call::PortalLoginUrl(self.inner.clone(), arg(redirect_url)))
     }
 
     /// Asks Nexudus to email a password-reset link (resolves the same whether or not it exists).
@@ -244,20 +193,11 @@ impl NexudusAuth {
         #[wasm_bindgen(unchecked_param_type = "string")] email: JsValue,
         #[wasm_bindgen(js_name = "businessId")] business_id: Option<OptionalNumber>,
     ) -> Promise {
-        let inner = self.inner.clone();
-        promise(async move {
-            let email = options::required(&email, "startPasswordReset needs an email")?;
-            let business =
-                match Some(arg(business_id)).filter(|v| !v.is_undefined() && !v.is_null()) {
-                    Some(v) => Some(
-                        v.as_f64()
-                            .ok_or(WebError::config("businessId must be a number"))?,
-                    ),
-                    None => None,
-                };
-            inner.start_password_reset(&email, business).await?;
-            Ok(JsValue::UNDEFINED)
-        })
+        call(Call::StartPasswordReset(
+            self.inner.clone(),
+            email,
+            arg(business_id),
+        ))
     }
 
     /// Sets a new password with the emailed token and signs the customer in.
@@ -266,29 +206,7 @@ impl NexudusAuth {
         &self,
         #[wasm_bindgen(unchecked_param_type = "CompletePasswordResetOptions")] options: JsValue,
     ) -> Promise {
-        let inner = self.inner.clone();
-        promise(async move {
-            let token = options::string(&options, "token", "token must be a string")?
-                .filter(|t| !t.is_empty())
-                .ok_or(WebError::config(
-                    "completePasswordReset needs the reset token",
-                ))?;
-            let password =
-                options::string(&options, "newPassword", "newPassword must be a string")?
-                    .filter(|p| !p.is_empty())
-                    .ok_or(WebError::config(
-                        "completePasswordReset needs a newPassword",
-                    ))?;
-            let business = options::number(&options, "businessId", "businessId must be a number")?;
-            let session = inner
-                .complete_password_reset(
-                    OneTimeToken::new(token),
-                    Password::new(password),
-                    business,
-                )
-                .await?;
-            Ok(crate::web::client::session_object(&session))
-        })
+        call(Call::CompletePasswordReset(self.inner.clone(), options))
     }
 
     /// Signs out: session and storage are cleared when this returns; other tabs follow.
@@ -333,23 +251,11 @@ pub struct RebillyAuth {
 #[wasm_bindgen]
 impl RebillyAuth {
     /// Validates the options and restores an unexpired stored session.
-    pub async fn create(
+    #[wasm_bindgen(unchecked_return_type = "Promise<RebillyAuth>")]
+    pub fn create(
         #[wasm_bindgen(unchecked_param_type = "RebillyAuthOptions")] options: JsValue,
-    ) -> Result<RebillyAuth, JsValue> {
-        let base = options::string(&options, "baseUrl", "baseUrl must be a string")?
-            .ok_or(WebError::config("RebillyAuth.create needs baseUrl"))?;
-        let base = BaseUrl::parse(&base).map_err(WebError::from)?;
-        let key = options::string(
-            &options,
-            "publishableKey",
-            "publishableKey must be a string",
-        )?;
-        let storage_key = options::string(&options, "storageKey", "storageKey must be a string")?
-            .unwrap_or_else(|| "nexudus-auth-rebilly".into());
-        let inner = Rebilly::create(base, key, &field(&options, "storage"), storage_key).await?;
-        Ok(RebillyAuth {
-            inner: Rc::new(inner),
-        })
+    ) -> Promise {
+        call(Call::RebillyCreate(options))
     }
 
     /// `POST {baseUrl}/authentication-tokens/{token}/exchange`; stores the JWT and its expiry.
@@ -359,18 +265,11 @@ impl RebillyAuth {
         #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
         options: Option<RebillyExchangeOptionsArg>,
     ) -> Promise {
-        let inner = self.inner.clone();
-        promise(async move {
-            let token = options::required(&token, "exchange needs the authentication token")?;
-            let opts = arg(options);
-            let invalidate = options::boolean(&opts, "invalidate", "invalidate must be a boolean")?
-                .unwrap_or(true);
-            let otp =
-                options::string(&opts, "oneTimePassword", "oneTimePassword must be a string")?;
-            inner
-                .exchange(OneTimeToken::new(token), invalidate, otp.as_deref())
-                .await
-        })
+        call(Call::RebillyExchange(
+            self.inner.clone(),
+            token,
+            arg(options),
+        ))
     }
 
     /// The session `{token, expiresAt, customerId}`, or null.

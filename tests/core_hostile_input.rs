@@ -394,24 +394,3 @@ proptest! {
         }
     }
 }
-
-#[test]
-fn deep_and_huge_inputs_are_refused_without_overflow() {
-    for depth in [65, 1_000, 100_000, 1_000_000] {
-        let deep = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
-        assert!(parse(&deep).is_none(), "depth {depth}");
-        assert!(Session::decode(&deep).is_err());
-        let objs = format!("{}1{}", "{\"a\":".repeat(depth), "}".repeat(depth));
-        assert!(parse(&objs).is_none());
-    }
-    let huge = format!(
-        r#"{{"v":1,"accessToken":"{}","expiresAt":1,"clientId":"c"}}"#,
-        "A".repeat(4 << 20)
-    );
-    assert!(
-        Session::decode(&huge).is_ok(),
-        "a large but well-formed session is data, not an attack"
-    );
-    assert!(Session::decode(&"A".repeat(4 << 20)).is_err());
-    assert!(decode_claims(&format!("a.{}.b", "A".repeat(MAX_JWT_BYTES))).is_none());
-}

@@ -132,3 +132,55 @@ fn session_and_grant_debug_are_redacted() {
     };
     assert_redacted(format!("{r:?}"));
 }
+
+#[test]
+fn rebilly_grant_and_every_error_debug_are_redacted() {
+    use nexudus_auth::core::responses::{parse_action, parse_rebilly, ActionCall};
+    let ok = HttpResponse::new(
+        201,
+        format!(
+            r#"{{"token":"{SECRET}","customerId":"cus_1","expiredTime":"2030-01-01T00:00:00Z"}}"#
+        ),
+    );
+    let grant = parse_rebilly(&ok, 0.0).unwrap();
+    assert_redacted(format!("{grant:?} {grant:#?}"));
+    // Answers that carry a secret next to an error: the secret never reaches the error.
+    let answers = [
+        (
+            400,
+            format!(r#"{{"access_token":"{SECRET}","error":"invalid_grant"}}"#),
+        ),
+        (
+            200,
+            format!(r#"{{"access_token":"{SECRET}","expires_in":"soon"}}"#),
+        ),
+        (
+            200,
+            format!(r#"{{"refresh_token":"{SECRET}","access_token":"a","expires_in":[1]}}"#),
+        ),
+        (
+            400,
+            format!(r#"{{"WasSuccessful":false,"Value":"{SECRET}","Message":"no"}}"#),
+        ),
+        (
+            201,
+            format!(r#"{{"token":"{SECRET}","customerId":"c","expiredTime":"tomorrow"}}"#),
+        ),
+    ];
+    for (status, body) in answers {
+        let r = HttpResponse::new(status, body);
+        for call in [TokenCall::SignIn, TokenCall::Refresh, TokenCall::Exchange] {
+            if let Err(e) = parse_token(&r, call) {
+                assert_redacted(format!("{e:?} {}", e.message()));
+            }
+        }
+        for call in [ActionCall::OneTimeToken, ActionCall::CompletePasswordReset] {
+            if let Err(e) = parse_action(&r, call) {
+                assert_redacted(format!("{e:?} {}", e.message()));
+            }
+        }
+        if let Err(e) = parse_rebilly(&r, 0.0) {
+            assert_redacted(format!("{e:?} {}", e.message()));
+        }
+    }
+}

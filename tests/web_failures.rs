@@ -4,7 +4,6 @@
 
 mod support;
 
-use nexudus_auth::facade::NexudusAuth;
 use support::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
@@ -17,7 +16,7 @@ async fn unreachable_server_is_network() {
         ("baseUrl", "http://127.0.0.1:9".into()),
         ("storage", "memory".into()),
     ]);
-    let auth = NexudusAuth::create(opts).await.unwrap();
+    let auth = create(opts).await.unwrap();
     let err = wait(auth.sign_in(creds("alice@example.com", PASSWORD, None)))
         .await
         .unwrap_err();
@@ -179,12 +178,12 @@ async fn an_async_adapter_persists_across_instances() {
             ("storageKey", key.as_str().into()),
         ])
     };
-    let a = NexudusAuth::create(opts()).await.unwrap();
+    let a = create(opts()).await.unwrap();
     let session = wait(a.sign_in(creds("alice@example.com", PASSWORD, None)))
         .await
         .unwrap();
     a.dispose();
-    let b = NexudusAuth::create(opts()).await.unwrap();
+    let b = create(opts()).await.unwrap();
     assert_eq!(
         get(&b.session(), "accessToken"),
         get(&session, "accessToken")

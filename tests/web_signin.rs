@@ -4,7 +4,7 @@
 
 mod support;
 
-use nexudus_auth::facade::{authenticated_link_url, endpoints_system_auth_login, NexudusAuth};
+use nexudus_auth::facade::{authenticated_link_url, endpoints_system_auth_login};
 use support::*;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -302,7 +302,7 @@ async fn bad_options_are_invalid_config() {
             ("refreshLeewaySeconds", "soon".into()),
         ]),
     ] {
-        let err = NexudusAuth::create(options).await.err().expect("rejected");
+        let err = create(options).await.err().expect("rejected");
         assert_eq!(code_of(&err), "invalid_config");
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod authorized_fetch;
 pub mod broadcast;
+pub mod calls;
 pub mod client;
 pub mod clock;
 pub mod error;

@@ -22,7 +22,7 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** Records every console message of `page` into `page.consoleAll`. */
 export function recordConsole(page) {
   page.consoleAll = [];
-  page.on('console', (m) => page.consoleAll.push({ type: m.type(), text: m.text() }));
+  page.on('console', (m) => page.consoleAll.push({ type: m.type(), text: m.text(), url: m.location()?.url ?? '' }));
   page.on('pageerror', (e) => page.consoleAll.push({ type: 'pageerror', text: String(e?.stack ?? e) }));
   return page.consoleAll;
 }

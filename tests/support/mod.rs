@@ -92,6 +92,13 @@ pub fn code_of(err: &JsValue) -> String {
     get(err, "code").as_string().expect("AuthError has a code")
 }
 
+/// `await NexudusAuth.create(options)` as JS would, back as the Rust handle.
+pub async fn create(options: JsValue) -> Result<NexudusAuth, JsValue> {
+    use wasm_bindgen::convert::TryFromJsValue;
+    let value = wait(NexudusAuth::create(options)).await?;
+    NexudusAuth::try_from_js_value(value)
+}
+
 /// Creates a client on the mock with memory storage (or `storage`) and a unique key.
 pub async fn client(extra: &[(&str, JsValue)]) -> NexudusAuth {
     let mut pairs = vec![
@@ -100,7 +107,7 @@ pub async fn client(extra: &[(&str, JsValue)]) -> NexudusAuth {
         ("storageKey", JsValue::from_str(&unique("test"))),
     ];
     pairs.extend(extra.iter().cloned());
-    NexudusAuth::create(obj(&pairs)).await.expect("create")
+    create(obj(&pairs)).await.expect("create")
 }
 
 /// `{email, password}` (+ totp) sign-in options.

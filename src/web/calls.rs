@@ -1,0 +1,191 @@
+//! Every asynchronous call of the JS API as data ([`Call`]), run by one async function
+//! ([`run`]). The facade's exports only pack their arguments, so the `.wasm` holds a single
+//! Promise adapter instead of one per exported method (PITFALLS 10: each would be a separately
+//! monomorphised future). Arguments are decoded here, so a wrong one rejects with
+//! `AuthError('invalid_config')` instead of throwing from the glue.
+
+use super::client::{session_object, Client, Inner};
+use super::error::WebError;
+use super::flows::Credentials;
+use super::options::{self, field};
+use super::rebilly::Rebilly;
+use super::refresh::Mode;
+use crate::core::config::Config;
+use crate::core::secret::{OneTimeToken, Password};
+use crate::core::url::BaseUrl;
+use std::rc::Rc;
+use wasm_bindgen::JsValue;
+
+/// One call of the JS API with its raw arguments.
+pub enum Call {
+    /// `NexudusAuth.create(options)`.
+    Create(JsValue),
+    /// `signIn({email, password, totp?, clientId?})`.
+    SignIn(Client, JsValue),
+    /// `exchangeToken(jwt, {validForInMinutes?}?)`.
+    Exchange(Client, JsValue, JsValue),
+    /// `refresh()`.
+    Refresh(Client),
+    /// `getAccessToken()`.
+    AccessToken(Client),
+    /// `fetch(input, init?)`.
+    Fetch(Client, JsValue, JsValue),
+    /// `authenticatedLink(redirectUrl)`.
+    AuthenticatedLink(Client, JsValue),
+    /// `portalLoginUrl(redirectUrl?)`.
+    PortalLoginUrl(Client, JsValue),
+    /// `startPasswordReset(email, businessId?)`.
+    StartPasswordReset(Client, JsValue, JsValue),
+    /// `completePasswordReset({token, newPassword, businessId?})`.
+    CompletePasswordReset(Client, JsValue),
+    /// `RebillyAuth.create(options)`.
+    RebillyCreate(JsValue),
+    /// `rebilly.exchange(token, {invalidate?, oneTimePassword?}?)`.
+    RebillyExchange(Rc<Rebilly>, JsValue, JsValue),
+}
+
+/// What a call resolves to.
+pub enum Output {
+    /// A plain JS value (session object, string, Response, undefined).
+    Value(JsValue),
+    /// A new `NexudusAuth` client.
+    Client(Client),
+    /// A new `RebillyAuth` client.
+    Rebilly(Rc<Rebilly>),
+}
+
+fn value(v: impl Into<JsValue>) -> Result<Output, WebError> {
+    Ok(Output::Value(v.into()))
+}
+
+fn present(v: &JsValue) -> bool {
+    !v.is_undefined() && !v.is_null()
+}
+
+/// A required non-empty string option.
+fn required_option(
+    obj: &JsValue,
+    key: &str,
+    wrong: &'static str,
+    missing: &'static str,
+) -> Result<String, WebError> {
+    options::string(obj, key, wrong)?
+        .filter(|s| !s.is_empty())
+        .ok_or(WebError::config(missing))
+}
+
+/// Runs `call`.
+pub async fn run(call: Call) -> Result<Output, WebError> {
+    match call {
+        Call::Create(opts) => {
+            let cfg = Config::new(options::config_input(&opts)?)?;
+            Ok(Output::Client(
+                Inner::create(cfg, &field(&opts, "storage")).await?,
+            ))
+        }
+        Call::SignIn(c, opts) => {
+            let credentials = Credentials {
+                email: required_option(
+                    &opts,
+                    "email",
+                    "email must be a string",
+                    "signIn needs an email",
+                )?,
+                password: Password::new(required_option(
+                    &opts,
+                    "password",
+                    "password must be a string",
+                    "signIn needs a password",
+                )?),
+                totp: options::string(&opts, "totp", "totp must be a string")?,
+                client_id: options::string(&opts, "clientId", "clientId must be a string")?,
+            };
+            value(session_object(&c.sign_in(credentials).await?))
+        }
+        Call::Exchange(c, jwt, opts) => {
+            let jwt = options::required(&jwt, "exchangeToken needs the token string")?;
+            let minutes = options::number(
+                &opts,
+                "validForInMinutes",
+                "validForInMinutes must be a number",
+            )?;
+            value(session_object(
+                &c.exchange(OneTimeToken::new(jwt), minutes).await?,
+            ))
+        }
+        Call::Refresh(c) => value(session_object(&c.refresh_shared(Mode::Forced).await?)),
+        Call::AccessToken(c) => value(c.access_token().await?),
+        Call::Fetch(c, input, init) => value(c.authorized_fetch(input, init).await?),
+        Call::AuthenticatedLink(c, redirect) => {
+            let redirect = options::required(&redirect, "authenticatedLink needs a redirectUrl")?;
+            value(c.authenticated_link(&redirect).await?)
+        }
+        Call::PortalLoginUrl(c, redirect) => {
+            let redirect = match present(&redirect) {
+                true => Some(options::required(
+                    &redirect,
+                    "redirectUrl must be a string",
+                )?),
+                false => None,
+            };
+            value(c.portal_login_url(redirect.as_deref()).await?)
+        }
+        Call::StartPasswordReset(c, email, business) => {
+            let email = options::required(&email, "startPasswordReset needs an email")?;
+            let business = match present(&business) {
+                true => Some(
+                    business
+                        .as_f64()
+                        .ok_or(WebError::config("businessId must be a number"))?,
+                ),
+                false => None,
+            };
+            c.start_password_reset(&email, business).await?;
+            value(JsValue::UNDEFINED)
+        }
+        Call::CompletePasswordReset(c, opts) => {
+            let token = required_option(
+                &opts,
+                "token",
+                "token must be a string",
+                "completePasswordReset needs the reset token",
+            )?;
+            let password = required_option(
+                &opts,
+                "newPassword",
+                "newPassword must be a string",
+                "completePasswordReset needs a newPassword",
+            )?;
+            let business = options::number(&opts, "businessId", "businessId must be a number")?;
+            let session = c
+                .complete_password_reset(
+                    OneTimeToken::new(token),
+                    Password::new(password),
+                    business,
+                )
+                .await?;
+            value(session_object(&session))
+        }
+        Call::RebillyCreate(opts) => {
+            let base = options::string(&opts, "baseUrl", "baseUrl must be a string")?
+                .ok_or(WebError::config("RebillyAuth.create needs baseUrl"))?;
+            let base = BaseUrl::parse(&base)?;
+            let key = options::string(&opts, "publishableKey", "publishableKey must be a string")?;
+            let storage_key = options::string(&opts, "storageKey", "storageKey must be a string")?
+                .unwrap_or_else(|| "nexudus-auth-rebilly".into());
+            let rebilly = Rebilly::create(base, key, &field(&opts, "storage"), storage_key).await?;
+            Ok(Output::Rebilly(Rc::new(rebilly)))
+        }
+        Call::RebillyExchange(r, token, opts) => {
+            let token = options::required(&token, "exchange needs the authentication token")?;
+            let invalidate = options::boolean(&opts, "invalidate", "invalidate must be a boolean")?
+                .unwrap_or(true);
+            let otp =
+                options::string(&opts, "oneTimePassword", "oneTimePassword must be a string")?;
+            value(
+                r.exchange(OneTimeToken::new(token), invalidate, otp.as_deref())
+                    .await?,
+            )
+        }
+    }
+}
