@@ -5,6 +5,7 @@
 
 use super::client::Inner;
 use super::error::WebError;
+use super::fetch::Deadline;
 use super::options::field;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
@@ -67,25 +68,41 @@ impl Inner {
         init: JsValue,
     ) -> Result<Response, WebError> {
         let request = self.bind_request(&input, &init)?;
+        // The caller's own signal wins; otherwise `timeoutMs` applies until the response headers.
+        let timed = field(&init, "signal").is_undefined();
         let one_shot = field(&init, "body").is_instance_of::<web_sys::ReadableStream>();
         let retry = if one_shot { None } else { request.clone().ok() };
         let token = self.access_token().await?;
-        let response = self.send_with(&request, &token).await?;
+        let response = self.send_with(&request, &token, timed).await?;
         let Some(retry) = retry.filter(|_| response.status() == 401) else {
             return Ok(response);
         };
         let fresh = self.refresh_shared(super::refresh::Mode::Forced).await?;
-        self.send_with(&retry, fresh.access_token.secret()).await
+        self.send_with(&retry, fresh.access_token.secret(), timed)
+            .await
     }
 
-    async fn send_with(&self, request: &Request, token: &str) -> Result<Response, WebError> {
+    async fn send_with(
+        &self,
+        request: &Request,
+        token: &str,
+        timed: bool,
+    ) -> Result<Response, WebError> {
         let window = web_sys::window().ok_or(WebError::Network)?;
         let _ = request
             .headers()
             .set("authorization", &format!("Bearer {token}"));
-        let response = JsFuture::from(window.fetch_with_request(request))
+        let deadline = Deadline::new(self.cfg.timeout_ms)?;
+        let request = if timed {
+            let init = RequestInit::new();
+            init.set_signal(Some(&deadline.signal()));
+            Request::new_with_request_and_init(request, &init).map_err(|_| WebError::Network)?
+        } else {
+            request.clone().map_err(|_| WebError::Network)?
+        };
+        let response = JsFuture::from(window.fetch_with_request(&request))
             .await
-            .map_err(|_| WebError::Network)?;
+            .map_err(|_| deadline.failure())?;
         Ok(response.unchecked_into())
     }
 }

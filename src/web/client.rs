@@ -147,6 +147,10 @@ impl Inner {
         if let Some(w) = self.store.write(&encoded).await {
             self.warn(&w);
         }
+        if self.store.shared_across_tabs() {
+            // Committed before the refresh lock is released, for the next holder's double check.
+            super::ledger::write(self.store.key(), Some(encoded.clone())).await;
+        }
         self.set_session(Some(session.clone()));
         self.post(&match event {
             AuthEvent::TokenRefreshed => Message::Refreshed(encoded),
@@ -161,6 +165,9 @@ impl Inner {
         let was_signed_in = self.state.borrow().session.is_some();
         if let Some(w) = self.store.remove() {
             self.warn(&w);
+        }
+        if self.store.shared_across_tabs() {
+            super::ledger::forget(self.store.key());
         }
         self.set_session(None);
         self.post(&Message::SignedOut);

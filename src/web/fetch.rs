@@ -11,25 +11,52 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Headers, RequestInit, Response};
 
-/// Performs `request`, waiting at most `timeout_ms` for the status line and the body together.
-pub async fn send(request: &HttpRequest, timeout_ms: u32) -> Result<HttpResponse, WebError> {
-    let window = web_sys::window().ok_or(WebError::Network)?;
-    let controller = AbortController::new().map_err(|_| WebError::Network)?;
-    let timed_out = Rc::new(Cell::new(false));
-    let _deadline = {
-        let (controller, timed_out) = (controller.clone(), timed_out.clone());
-        Timeout::new(timeout_ms as f64, move || {
-            timed_out.set(true);
-            controller.abort();
+/// A request timeout: an `AbortController` aborted by a timer (cancelled when dropped).
+pub struct Deadline {
+    controller: AbortController,
+    timed_out: Rc<Cell<bool>>,
+    _timer: Option<Timeout>,
+}
+
+impl Deadline {
+    /// Starts a deadline `ms` from now.
+    pub fn new(ms: u32) -> Result<Deadline, WebError> {
+        let controller = AbortController::new().map_err(|_| WebError::Network)?;
+        let timed_out = Rc::new(Cell::new(false));
+        let timer = {
+            let (controller, timed_out) = (controller.clone(), timed_out.clone());
+            Timeout::new(f64::from(ms), move || {
+                timed_out.set(true);
+                controller.abort();
+            })
+        };
+        Ok(Deadline {
+            controller,
+            timed_out,
+            _timer: timer,
         })
-    };
-    let failed = |_| {
-        if timed_out.get() {
+    }
+
+    /// The signal to hand to `fetch`.
+    pub fn signal(&self) -> web_sys::AbortSignal {
+        self.controller.signal()
+    }
+
+    /// What a rejected `fetch` means: `Timeout` when this deadline fired, else `Network`.
+    pub fn failure(&self) -> WebError {
+        if self.timed_out.get() {
             WebError::Timeout
         } else {
             WebError::Network
         }
-    };
+    }
+}
+
+/// Performs `request`, waiting at most `timeout_ms` for the status line and the body together.
+pub async fn send(request: &HttpRequest, timeout_ms: u32) -> Result<HttpResponse, WebError> {
+    let window = web_sys::window().ok_or(WebError::Network)?;
+    let deadline = Deadline::new(timeout_ms)?;
+    let failed = |_| deadline.failure();
 
     let headers = Headers::new().map_err(|_| WebError::Network)?;
     for (name, value) in &request.headers {
@@ -40,7 +67,7 @@ pub async fn send(request: &HttpRequest, timeout_ms: u32) -> Result<HttpResponse
     let init = RequestInit::new();
     init.set_method(request.method.as_str());
     init.set_headers(&headers);
-    init.set_signal(Some(&controller.signal()));
+    init.set_signal(Some(&deadline.signal()));
     if let Some(body) = &request.body {
         init.set_body(&JsValue::from_str(body));
     }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod events;
 pub mod fetch;
 pub mod flows;
+pub mod ledger;
 pub mod listener;
 pub mod lock;
 pub mod options;

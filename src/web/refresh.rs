@@ -6,7 +6,9 @@
 //!   BroadcastChannel messages and `storage` events, and the stored copy) is compared with the
 //!   one that looked stale; when another tab already rotated the refresh token it is adopted and
 //!   no request is made. A tab that had to wait also waits briefly for the holder's message,
-//!   because Chromium does not order `localStorage` after Web Locks (PITFALLS 3).
+//!   because Chromium does not order `localStorage` after Web Locks (PITFALLS 3); the holder
+//!   also records its session in an IndexedDB ledger before releasing the lock, which the next
+//!   holder reads (IndexedDB is never stale after the hand-off).
 //! * After the request, this tab's copy is checked again so a sign-out or another sign-in that
 //!   happened meanwhile is not overwritten, and `invalid_grant` signs out only when no other tab holds a
 //!   newer refresh token.
@@ -247,20 +249,32 @@ impl Inner {
         }
     }
 
-    /// The freshest session this tab can see: its own copy (kept current by other tabs'
-    /// messages) unless the stored copy is a different, later one.
+    /// The freshest session this tab can see: the latest (by expiry) of its own copy (kept
+    /// current by other tabs' messages), the stored copy, and the ledger the last lock holder
+    /// wrote to IndexedDB (never stale after a lock hand-off, unlike `localStorage`).
     async fn freshest(self: &Rc<Self>) -> Option<Session> {
         let mine = self.state.borrow().session.clone();
         if !self.store.shared_across_tabs() {
             return mine;
         }
         let (stored, _) = self.store.read().await;
-        let stored = stored.and_then(|s| Session::decode(&s).ok());
-        match (mine, stored) {
-            (Some(m), Some(s)) if s.expires_at_ms > m.expires_at_ms => Some(s),
-            (Some(m), _) => Some(m),
-            (None, s) => s,
+        let ledger = super::ledger::read(self.store.key()).await;
+        let mut best = mine;
+        for candidate in [stored, ledger].into_iter().flatten() {
+            let Ok(c) = Session::decode(&candidate) else {
+                continue;
+            };
+            // Another identity is another sign-in (announced by its own message), not a rotation.
+            let newer_rotation = |b: &Session| {
+                b.client_id == c.client_id
+                    && b.email == c.email
+                    && c.expires_at_ms > b.expires_at_ms
+            };
+            if best.as_ref().is_none_or(newer_rotation) {
+                best = Some(c);
+            }
         }
+        best
     }
 
     /// Resolves when another tab's update arrives, or after `ms`.
