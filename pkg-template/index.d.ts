@@ -45,7 +45,7 @@ export interface AuthErrorExtra {
 }
 
 /** Every rejection of nexudus-auth. `instanceof AuthError` works; narrow on `code`. */
-export class AuthError extends Error implements AuthErrorFields {
+export class AuthError extends Error {
   constructor(
     code: AuthErrorCode,
     message: string,
@@ -53,20 +53,9 @@ export class AuthError extends Error implements AuthErrorFields {
     description: string | null,
     extra?: AuthErrorExtra,
   );
-  readonly name: 'AuthError';
-  /** What went wrong, e.g. `'invalid_credentials'`, `'two_factor_required'`, `'network'`. */
-  readonly code: AuthErrorCode;
-  /** HTTP status when a server answered, else `null`. */
-  readonly status: number | null;
-  /** The server's own description (`error_description`, `Message`, `detail`), else `null`. */
-  readonly description: string | null;
-  /** `password_reset_required`: the token for `completePasswordReset({ token, newPassword })`. */
-  readonly resetToken?: string;
-  /** `password_policy`: the server's messages, one per broken rule. */
-  readonly errors?: string[];
-  /** `server` on HTTP 429: seconds to wait (`Retry-After`). */
-  readonly retryAfter?: number;
 }
+/** Its fields (`code`, `status`, `description`, …), declared once with the other types. */
+export interface AuthError extends AuthErrorFields {}
 
 /** The Nexudus portal's own path helpers: paths relative to `baseUrl`. Need `await init()` first. */
 export const endpoints: {

@@ -231,7 +231,8 @@ impl NexudusAuth {
     #[wasm_bindgen(js_name = onWarning, unchecked_return_type = "() => void")]
     pub fn on_warning(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "(warning: AuthErrorFields) => void")] cb: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "(warning: Error & AuthErrorFields) => void")]
+        cb: JsValue,
     ) -> Result<JsValue, JsValue> {
         subscribe(Rc::downgrade(&self.inner), |i: &Inner| &i.warnings, cb)
     }

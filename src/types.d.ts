@@ -4,14 +4,19 @@ export type AuthErrorCode =
   | 'session_expired' | 'token_invalid' | 'token_rejected' | 'password_policy' | 'unauthorized'
   | 'network' | 'timeout' | 'server' | 'bad_response' | 'storage' | 'invalid_config';
 
-/** The fields of every `AuthError` (the class itself is exported by the package entry). */
-export interface AuthErrorFields extends Error {
-  readonly name: 'AuthError';
+/** The fields every `AuthError` adds to `Error` (the class itself is exported by the package entry). */
+export interface AuthErrorFields {
+  /** What went wrong, e.g. `'invalid_credentials'`, `'two_factor_required'`, `'network'`. */
   readonly code: AuthErrorCode;
+  /** HTTP status when a server answered, else `null`. */
   readonly status: number | null;
+  /** The server's own description (`error_description`, `Message`, `detail`), else `null`. */
   readonly description: string | null;
+  /** `password_reset_required`: the token for `completePasswordReset({ token, newPassword })`. */
   readonly resetToken?: string;
+  /** `password_policy`: the server's messages, one per broken rule. */
   readonly errors?: string[];
+  /** `server` on HTTP 429: seconds to wait (`Retry-After`). */
   readonly retryAfter?: number;
 }
 

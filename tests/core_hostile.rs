@@ -13,15 +13,9 @@ use nexudus_auth::core::session::{RebillySession, Session};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value as J};
 
-const CASES: u32 = 1000;
+mod native;
 
-fn cfg() -> ProptestConfig {
-    ProptestConfig {
-        cases: CASES,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
+use native::cfg;
 
 /// A distinctive secret: never produced by any other generator.
 fn secret() -> impl Strategy<Value = String> {

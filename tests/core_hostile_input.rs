@@ -14,15 +14,9 @@ use nexudus_auth::core::{AccessToken, RefreshToken};
 use proptest::prelude::*;
 use serde_json::{json, Value as J};
 
-const CASES: u32 = 1000;
+mod native;
 
-fn cfg() -> ProptestConfig {
-    ProptestConfig {
-        cases: CASES,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
+use native::cfg;
 
 fn ascii(set: &'static [u8], len: std::ops::Range<usize>) -> BoxedStrategy<String> {
     prop::collection::vec(prop::sample::select(set), len)

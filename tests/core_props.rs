@@ -9,11 +9,10 @@ use nexudus_auth::core::session::{RebillySession, Session};
 use nexudus_auth::core::url::{check_redirect, encode_component, encode_form, BaseUrl};
 use proptest::prelude::*;
 
+mod native;
+
 fn cfg() -> ProptestConfig {
-    ProptestConfig {
-        cases: 2000,
-        ..ProptestConfig::default()
-    }
+    native::cfg_with(2000)
 }
 
 /// Strings biased towards JSON-ish and URL-ish fragments.
