@@ -1,4 +1,5 @@
 //! Shared by the native property tests (`tests/core_props.rs`, `tests/core_hostile*.rs`).
+#![allow(dead_code)] // each test binary uses a different part
 
 use proptest::prelude::ProptestConfig;
 
