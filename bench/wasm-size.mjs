@@ -8,7 +8,7 @@
 // directory (that output still has the `name` section, which wasm-opt drops), then attributes every
 // function body to a crate / module / concern by its (demangled) name. Also lists the sections of the
 // shipped pkg/nexudus_auth_bg.wasm. If `twiggy` is on PATH its `top` and `garbage` views are added.
-// Used by bench/run.mjs (section "Where the wasm bytes go"); prints Markdown when run alone.
+// Used by bench/run.mjs (via bench/lib/sizes.mjs; section "Where the wasm bytes go"); prints Markdown when run alone.
 
 import fs from 'node:fs';
 import os from 'node:os';

@@ -352,7 +352,9 @@ proptest! {
         match (parse_rebilly(&HttpResponse::new(st, b.clone()), now), model) {
             (Ok(g), Ok(exp)) => {
                 prop_assert_eq!(g.expires_at_ms, exp);
-                prop_assert_eq!(g.token.secret(), secret.as_str());
+                // The parsed token is the server's (even a short one); `secret` below is only the
+                // leak probe, which skips tokens too short to search for meaningfully.
+                prop_assert_eq!(Some(g.token.secret()), m.get("token").and_then(J::as_str));
                 let s = RebillySession::from_grant(g);
                 let back = RebillySession::decode(&s.encode()).unwrap();
                 prop_assert!(back.token.same_as(&s.token));

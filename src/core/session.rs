@@ -167,7 +167,8 @@ impl RebillySession {
     pub fn from_grant(grant: RebillyGrant) -> RebillySession {
         RebillySession {
             token: grant.token,
-            expires_at_ms: grant.expires_at_ms,
+            // Whole milliseconds, so the stored copy reads back exactly (as for `Session`).
+            expires_at_ms: grant.expires_at_ms.floor(),
             customer_id: grant.customer_id,
         }
     }

@@ -67,11 +67,7 @@ impl Rebilly {
         )?;
         let response = send(&request, self.timeout_ms).await?;
         let grant = parse_rebilly(&response, now_ms())?;
-        let session = RebillySession {
-            token: grant.token,
-            expires_at_ms: grant.expires_at_ms,
-            customer_id: grant.customer_id,
-        };
+        let session = RebillySession::from_grant(grant);
         let _ = self.store.write(&session.encode()).await;
         *self.session.borrow_mut() = Some(session);
         self.emit(AuthEvent::SignedIn);

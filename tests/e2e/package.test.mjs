@@ -11,29 +11,19 @@
 // Needs: pkg/ (scripts/build.sh), a running mock (`cargo run -p nexudus-mock --release -- --port 18787
 // --www www --pkg pkg`), network access to the npm registry (or a warm npm cache) for the example's
 // devDependencies. Steps run in order; a step whose prerequisite failed fails at once and says so.
+// Helpers (paths, run(), serveStatic()) are in package-lib.mjs.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createReadStream, existsSync, readFileSync, readdirSync, rmSync, statSync, copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join, resolve, sep } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { after, test } from 'node:test';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { brotliCompressSync, constants as zlibConstants } from 'node:zlib';
+import { pathToFileURL } from 'node:url';
 import { ARTIFACTS, MOCK, guard, launch, mockApi, resetMock, shot, totp } from './lib.mjs';
-
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(HERE, '..', '..');
-const PKG_DIR = resolve(process.env.PKG_DIR ?? join(ROOT, 'pkg'));
-const EXAMPLE = join(ROOT, 'examples', 'react-portal');
-const TYPES = join(HERE, 'types');
-const BASE_PATH = '/examples/react-portal/';
-const PASSWORD = 'Passw0rd!';
-const LINK_PATH = '/portal/invoices/1042';
-const STEP_MS = 240_000;
+import {
+  BASE_PATH, EXAMPLE, LINK_PATH, PASSWORD, PKG_DIR, STEP_MS, TYPES, brotli, cleanups, kb, run, serveStatic,
+} from './package-lib.mjs';
 
 const state = {};
-const cleanups = [];
 after(async () => {
   for (const fn of cleanups.reverse()) await fn().catch(() => {});
 });
@@ -43,39 +33,6 @@ function need(key, step) {
   if (state[key] === undefined) throw new Error(`skipped: the "${step}" step failed or did not run`);
   return state[key];
 }
-
-/** Runs a command; resolves with {code, stdout, stderr}; rejects on a non-zero exit (with the output's tail). */
-function run(cmd, args, { cwd = ROOT, env = {}, allowFail = false, timeoutMs = STEP_MS } = {}) {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(cmd, args, {
-      cwd,
-      env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      const result = { code, stdout, stderr };
-      if ((code === 0 && !signal) || allowFail) return resolvePromise(result);
-      const tail = (s) => s.split('\n').filter((l) => !/Unknown user config "nodedir"/.test(l)).join('\n').slice(-4000);
-      reject(new Error(`${cmd} ${args.join(' ')} (in ${cwd}) exited ${signal ?? code}\n--- stdout\n${tail(stdout)}\n--- stderr\n${tail(stderr)}`));
-    });
-  });
-}
-
-const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-const brotli = (buf) =>
-  brotliCompressSync(buf, {
-    params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: buf.length },
-  }).length;
 
 // ------------------------------------------------------------------------------------------------ pack
 test('npm pack: the tarball holds exactly what a user needs', { timeout: STEP_MS }, async () => {
@@ -265,58 +222,6 @@ test('vite build of the example', { timeout: STEP_MS }, async () => {
 });
 
 // ------------------------------------------------------------------------------------------------ browser
-const TYPES_BY_EXT = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-};
-
-/**
- * A static server on a free loopback port: examples/react-portal/dist at /examples/react-portal/, and the
- * installed tarball (examples/react-portal/node_modules/nexudus-auth) at /nexudus-auth/.
- */
-async function serveStatic() {
-  const roots = [
-    [BASE_PATH, join(EXAMPLE, 'dist'), true],
-    ['/nexudus-auth/', join(EXAMPLE, 'node_modules', 'nexudus-auth'), false],
-  ];
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    if (path === '/') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>blank</title><link rel="icon" href="data:,">');
-      return;
-    }
-    const hit = roots.find(([prefix]) => path.startsWith(prefix));
-    if (!hit) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-      return;
-    }
-    const [prefix, root, spa] = hit;
-    let file = resolve(root, `.${path.slice(prefix.length - 1)}`);
-    if (!file.startsWith(root)) {
-      res.writeHead(403).end();
-      return;
-    }
-    if (!existsSync(file) || statSync(file).isDirectory()) {
-      if (!spa || extname(file)) {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-        return;
-      }
-      file = join(root, 'index.html'); // SPA fallback
-    }
-    res.writeHead(200, { 'content-type': TYPES_BY_EXT[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-    createReadStream(file).pipe(res);
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  cleanups.push(() => new Promise((r) => server.close(() => r())));
-  return `http://127.0.0.1:${server.address().port}`;
-}
-
 test('the built example signs in against the mock (headless Chromium)', { timeout: STEP_MS }, async () => {
   const builtHtml = need('built', 'vite build');
   try {

@@ -1,0 +1,114 @@
+// Step 4 of the benchmark: load time in headless Chromium (fresh context per run, candidates interleaved).
+
+import fs from 'node:fs';
+import { CHROMIUM_FLAGS, PEERS, OURS, die, log, median, p90 } from './common.mjs';
+
+/** The load-time rows, in table order: the empty-module baseline, our variants (when pkg/ is built), the peers. */
+export function loadCandidatesFor(HAVE_PKG) {
+  const loadCandidates = [{ id: 'empty module', q: { src: '/b/empty.js' } }];
+  if (HAVE_PKG) {
+    loadCandidates.push(
+      { id: `${OURS} (esbuild bundle)`, q: { src: '/b/nexudus-auth.js' }, wasm: '/b/nexudus_auth_bg.wasm' },
+      { id: `${OURS} (esbuild bundle + preload wasm)`, q: { src: '/b/nexudus-auth.js', preload: '/b/nexudus_auth_bg.wasm' }, wasm: '/b/nexudus_auth_bg.wasm' },
+      { id: `${OURS} (pkg files)`, q: { src: '/pkg/index.js', mode: 'pkg' }, wasm: '/pkg/nexudus_auth_bg.wasm' },
+      { id: `${OURS} (pkg files + preload wasm + modulepreload glue)`, q: { src: '/pkg/index.js', mode: 'pkg', preload: '/pkg/nexudus_auth_bg.wasm', modulepreload: '/pkg/nexudus_auth.js' }, wasm: '/pkg/nexudus_auth_bg.wasm' },
+    );
+  }
+  for (const p of PEERS) loadCandidates.push({ id: p.id, q: { src: `/b/${p.entry}` } });
+  return loadCandidates;
+}
+
+export async function launch(chromiumPath) {
+  const { chromium } = await import('playwright-core');
+  if (!fs.existsSync(chromiumPath)) die(`no Chromium at ${chromiumPath} (run scripts/setup.sh, or pass --chromium)`);
+  return chromium.launch({ executablePath: chromiumPath, headless: true, args: CHROMIUM_FLAGS });
+}
+
+/** `srv` is what startServer() returned (origin + per-path hit counts). */
+async function oneLoad(browser, srv, c, latency, inspect) {
+  const ORIGIN = srv.origin;
+  const hits = srv.hits;
+  const ctx = await browser.newContext({ serviceWorkers: 'block' });
+  try {
+    const page = await ctx.newPage();
+    const seen = { console: [], requests: [], failed: [] };
+    if (inspect) {
+      page.on('console', (m) => { if (['error', 'warning'].includes(m.type())) seen.console.push(`${m.type()}: ${m.text()}`); });
+      page.on('pageerror', (e) => seen.console.push(`pageerror: ${e.message}`));
+      page.on('request', (r) => seen.requests.push(r.url().replace(ORIGIN, '')));
+      page.on('requestfailed', (r) => seen.failed.push(`${r.url()} ${r.failure()?.errorText}`));
+    }
+    if (latency) {
+      const cdp = await ctx.newCDPSession(page);
+      await cdp.send('Network.enable');
+      // latency per request, bandwidth ~ "fast 4G" (9 Mbit/s down, 1.5 Mbit/s up)
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency, downloadThroughput: 9e6 / 8, uploadThroughput: 1.5e6 / 8 });
+    }
+    const before = c.wasm ? hits.get(c.wasm) || 0 : 0;
+    // The page says it is done on the console: waiting through CDP events injects nothing into the page
+    // while it loads (waitForFunction would compile Playwright's injected script mid-measurement).
+    const done = page.waitForEvent('console', { predicate: (m) => m.text() === '__bench_done__', timeout: 30000 });
+    const sp = new URLSearchParams();
+    for (const [k, v] of Object.entries(c.q)) sp.append(k, v);
+    await page.goto(`${ORIGIN}/page?${sp}`, { waitUntil: 'commit', timeout: 30000 });
+    let r;
+    try {
+      await done;
+      r = await page.evaluate(() => window.__result);
+    } catch (e) {
+      // say what the page was doing: finished without the console event, or which requests never ended
+      const state = await page.evaluate(() => ({
+        result: window.__result ?? null,
+        resources: performance.getEntriesByType('resource').map((x) => `${new URL(x.name).pathname} ${x.responseEnd ? Math.round(x.duration) + 'ms' : 'pending'}`),
+      })).catch(() => null);
+      if (state?.result) { r = state.result; r.note = 'console event lost'; }
+      else throw new Error(`${String(e.message || e).split('\n')[0]}; page state: ${JSON.stringify(state)}`);
+    }
+    if (c.wasm) r.wasmFetches = (hits.get(c.wasm) || 0) - before;
+    if (inspect) r.inspect = seen;
+    return r;
+  } finally {
+    await ctx.close();
+  }
+}
+
+/** One pass over every candidate: `warmup` discarded rounds, then `runs` measured ones. Returns the rows by id. */
+export async function loadPass({ browser, srv, loadCandidates }, label, runs, warmup, latency) {
+  const samples = Object.fromEntries(loadCandidates.map((c) => [c.id, { importToReady: [], navToReady: [], errors: [] }]));
+  const inspected = {};
+  const rounds = warmup + runs;
+  for (let r = 0; r < rounds; r++) {
+    // interleaved: every round visits every candidate, in an order rotated by one each round
+    const n = loadCandidates.length;
+    const order = loadCandidates.map((_, i) => loadCandidates[(i + r) % n]);
+    for (const c of order) {
+      let res;
+      try { res = await oneLoad(browser, srv, c, latency, r === 0); } catch (e) { res = { error: String(e.message || e) }; }
+      if (r === 0) inspected[c.id] = res;
+      if (res.error) { samples[c.id].errors.push(res.error); if (r === 0) log(`  ${c.id}: ERROR ${res.error.split('\n')[0]}`); continue; }
+      if (c.wasm && res.wasmFetches !== 1) samples[c.id].errors.push(`wasm fetched ${res.wasmFetches}× in one load`);
+      if (r >= warmup) {
+        samples[c.id].importToReady.push(res.importToReady);
+        samples[c.id].navToReady.push(res.navToReady);
+      }
+    }
+    process.stderr.write(`\r[bench] ${label}: round ${r + 1}/${rounds}${r < warmup ? ' (warm-up, discarded)' : ''}   `);
+  }
+  process.stderr.write('\n');
+  const out = {};
+  for (const c of loadCandidates) {
+    const s = samples[c.id];
+    const ins = inspected[c.id]?.inspect;
+    out[c.id] = {
+      n: s.importToReady.length,
+      importToReady: { median: median(s.importToReady), p90: p90(s.importToReady) },
+      navToReady: { median: median(s.navToReady), p90: p90(s.navToReady) },
+      errors: [...new Set(s.errors)],
+      firstRun: ins ? { requests: ins.requests, console: ins.console, failed: ins.failed } : undefined,
+      samples: s,
+    };
+    const foreign = (ins?.requests || []).filter((u) => /^[a-z]+:\/\//.test(u) && !u.startsWith('data:'));
+    if (foreign.length) out[c.id].errors.push(`requests outside the bench origin: ${foreign.join(', ')}`);
+  }
+  return out;
+}

@@ -1,0 +1,75 @@
+// Step 3 of the benchmark: the static server the load-time pages are served from.
+// Serves /pkg/ (the package as built), /b/ (bundles), /page (the measuring page). Responses are compressed
+// like a production CDN would (brotli when the browser accepts it, else gzip), never cached.
+
+import { createServer } from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { BUNDLES, br, gz, log } from './common.mjs';
+
+const TYPES = { '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm', '.html': 'text/html; charset=utf-8', '.json': 'application/json' };
+const compressed = new Map(); // file -> {mtime, br, gz, raw}
+function loadFile(f) {
+  const st = fs.statSync(f);
+  const c = compressed.get(f);
+  if (c && c.mtime === st.mtimeMs) return c;
+  const raw = fs.readFileSync(f);
+  const e = { mtime: st.mtimeMs, raw, br: br(raw), gz: gz(raw) };
+  compressed.set(f, e);
+  return e;
+}
+function pageHtml(q) {
+  const preload = q.getAll('preload').map((h) => `<link rel="preload" href="${h}" as="fetch" crossorigin>`).join('');
+  const modpre = q.getAll('modulepreload').map((h) => `<link rel="modulepreload" href="${h}">`).join('');
+  const src = JSON.stringify(q.get('src') || '/b/empty.js');
+  // mode=pkg: import the package entry and create the client inline (no extra entry module).
+  const body = q.get('mode') === 'pkg'
+    ? `const m = await import(${src}); await m.NexudusAuth.create({ baseUrl: location.origin, storage: 'memory' });`
+    : `await import(${src}); await window.__ready;`;
+  return `<!doctype html><html><head><meta charset="utf-8"><title>bench</title>${preload}${modpre}</head><body>
+<script type="module">
+const t0 = performance.now();
+try {
+  ${body}
+  const t1 = performance.now();
+  window.__result = { importToReady: t1 - t0, navToReady: t1 };
+} catch (e) { window.__result = { error: String((e && (e.stack || e.message)) || e) }; }
+console.debug('__bench_done__');
+</script></body></html>`;
+}
+
+/**
+ * Starts the server on a free loopback port. Returns { server, origin, hits, encodingsSeen }:
+ * `hits` counts requests per path, `encodingsSeen` collects the Accept-Encoding values received.
+ */
+export async function startServer(PKG) {
+  const hits = new Map();
+  const encodingsSeen = new Set();
+  const server = createServer((req, res) => {
+    const u = new URL(req.url, 'http://x');
+    hits.set(u.pathname, (hits.get(u.pathname) || 0) + 1);
+    const common = { 'Cache-Control': 'no-store', 'Access-Control-Allow-Origin': '*' };
+    if (u.pathname === '/page') { res.writeHead(200, { ...common, 'Content-Type': TYPES['.html'] }); res.end(pageHtml(u.searchParams)); return; }
+    if (u.pathname === '/blank') { res.writeHead(200, { ...common, 'Content-Type': TYPES['.html'] }); res.end('<!doctype html><title>blank</title>'); return; }
+    let base = null, rel = null;
+    if (u.pathname.startsWith('/pkg/')) { base = PKG; rel = u.pathname.slice(5); }
+    else if (u.pathname.startsWith('/b/')) { base = BUNDLES; rel = u.pathname.slice(3); }
+    const f = base && path.resolve(base, decodeURIComponent(rel));
+    if (!f || !f.startsWith(base + path.sep) || !fs.existsSync(f) || !fs.statSync(f).isFile()) {
+      res.writeHead(404, { ...common, 'Content-Type': 'text/plain' }); res.end('not found'); return;
+    }
+    const e = loadFile(f);
+    const ae = String(req.headers['accept-encoding'] || '');
+    encodingsSeen.add(ae);
+    const h = { ...common, 'Content-Type': TYPES[path.extname(f)] || 'application/octet-stream', Vary: 'Accept-Encoding' };
+    let bodyBuf = e.raw;
+    if (/\bbr\b/.test(ae)) { h['Content-Encoding'] = 'br'; bodyBuf = e.br; }
+    else if (/\bgzip\b/.test(ae)) { h['Content-Encoding'] = 'gzip'; bodyBuf = e.gz; }
+    h['Content-Length'] = bodyBuf.length;
+    res.writeHead(200, h); res.end(bodyBuf);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  log('static server on', origin);
+  return { server, origin, hits, encodingsSeen };
+}
