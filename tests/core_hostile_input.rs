@@ -16,7 +16,7 @@ use serde_json::{json, Value as J};
 
 mod native;
 
-use native::cfg;
+use native::{b64url, cfg};
 
 fn ascii(set: &'static [u8], len: std::ops::Range<usize>) -> BoxedStrategy<String> {
     prop::collection::vec(prop::sample::select(set), len)
@@ -31,27 +31,6 @@ fn text(len: std::ops::Range<usize>) -> BoxedStrategy<String> {
         prop::collection::vec(any::<char>(), len).prop_map(String::from_iter),
     ]
     .boxed()
-}
-
-fn b64url(bytes: &[u8], pad: bool, url: bool) -> String {
-    let alpha: &[u8] = if url {
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-    } else {
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-    };
-    let mut out = String::new();
-    for c in bytes.chunks(3) {
-        let n = (u32::from(c[0]) << 16)
-            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
-            | u32::from(*c.get(2).unwrap_or(&0));
-        for i in 0..=c.len() {
-            out.push(char::from(alpha[(n >> (18 - 6 * i)) as usize & 63]));
-        }
-        if pad {
-            out.push_str(&"=".repeat(3 - c.len()));
-        }
-    }
-    out
 }
 
 fn pct_decode(s: &str) -> String {

@@ -9,19 +9,10 @@ use nexudus_auth::core::session::{default_client_id, RebillySession, Session};
 
 const NOW: f64 = 1_795_417_200_000.0; // 2026-11-23T07:00:00Z on the browser's clock
 
+mod native;
+
 fn b64(s: &str) -> String {
-    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let b = s.as_bytes();
-    let mut out = String::new();
-    for c in b.chunks(3) {
-        let n = (u32::from(c[0]) << 16)
-            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
-            | u32::from(*c.get(2).unwrap_or(&0));
-        for i in 0..=c.len() {
-            out.push(char::from(A[((n >> (18 - 6 * i)) & 63) as usize]));
-        }
-    }
-    out
+    native::b64url(s.as_bytes(), false, true)
 }
 
 fn jwt(payload: &str) -> String {

@@ -74,15 +74,7 @@ async fn server_errors_and_malformed_answers_have_their_codes() {
 
 #[wasm_bindgen_test]
 async fn a_failed_refresh_keeps_the_session_and_the_next_try_succeeds() {
-    let key = unique("keep");
-    let auth = client(&[
-        ("storage", "local".into()),
-        ("storageKey", key.as_str().into()),
-    ])
-    .await;
-    let first = wait(auth.sign_in(creds("alice@example.com", PASSWORD, None)))
-        .await
-        .unwrap();
+    let (auth, key, first) = signed_in_local("keep").await;
     let stored = web_sys::window()
         .unwrap()
         .local_storage()
@@ -264,15 +256,7 @@ async fn authorized_fetch_adds_the_bearer_and_retries_a_401_once() {
 
 #[wasm_bindgen_test]
 async fn sign_out_during_an_in_flight_refresh_stays_signed_out() {
-    let key = unique("race");
-    let auth = client(&[
-        ("storage", "local".into()),
-        ("storageKey", key.as_str().into()),
-    ])
-    .await;
-    wait(auth.sign_in(creds("alice@example.com", PASSWORD, None)))
-        .await
-        .unwrap();
+    let (auth, key, _) = signed_in_local("race").await;
     control(
         "/mock/faults",
         r#"{"kind":"delay","path":"/api/token","count":1,"stallMs":400}"#,

@@ -19,3 +19,26 @@ pub fn cfg_with(cases: u32) -> ProptestConfig {
 pub fn cfg() -> ProptestConfig {
     cfg_with(CASES)
 }
+
+/// Base64 of `bytes` (an independent reference for the core's decoder): the URL-safe alphabet
+/// when `url`, `=` padding when `pad`.
+pub fn b64url(bytes: &[u8], pad: bool, url: bool) -> String {
+    let alpha: &[u8] = if url {
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    } else {
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    };
+    let mut out = String::new();
+    for c in bytes.chunks(3) {
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
+        for i in 0..=c.len() {
+            out.push(char::from(alpha[(n >> (18 - 6 * i)) as usize & 63]));
+        }
+        if pad {
+            out.push_str(&"=".repeat(3 - c.len()));
+        }
+    }
+    out
+}

@@ -138,3 +138,17 @@ pub async fn fault(kind: &str, path: &str, count: u32) {
 pub async fn clear_faults() {
     raw("DELETE", "/mock/faults", None, None).await;
 }
+
+/// A client on `localStorage` under a fresh key (returned), signed in as alice; and her session.
+pub async fn signed_in_local(prefix: &str) -> (NexudusAuth, String, JsValue) {
+    let key = unique(prefix);
+    let auth = client(&[
+        ("storage", "local".into()),
+        ("storageKey", key.as_str().into()),
+    ])
+    .await;
+    let session = wait(auth.sign_in(creds("alice@example.com", PASSWORD, None)))
+        .await
+        .unwrap();
+    (auth, key, session)
+}
