@@ -30,6 +30,8 @@ pub struct State {
 #[derive(Default)]
 struct Wiring {
     timer: Option<(f64, Timeout)>,
+    /// The one-shot announcement of what `create` found (warnings, a discarded session).
+    announce: Option<Timeout>,
     listeners: Vec<Listener>,
     channel: Option<Channel>,
 }
@@ -100,7 +102,7 @@ impl Inner {
         inner.wire();
         // Callers subscribe right after `create` resolves: announce later events on a fresh task.
         let weak = Rc::downgrade(&inner);
-        let late = Timeout::new(0.0, move || {
+        let announce = Timeout::new(0.0, move || {
             if let Some(me) = weak.upgrade() {
                 for w in [warning, read_warning].into_iter().flatten() {
                     me.warn(&w);
@@ -113,7 +115,7 @@ impl Inner {
                 }
             }
         });
-        std::mem::forget(late);
+        inner.wiring.borrow_mut().announce = announce;
         Ok(inner)
     }
 
