@@ -92,17 +92,30 @@ impl Inner {
         let _ = request
             .headers()
             .set("authorization", &format!("Bearer {token}"));
-        let deadline = Deadline::new(self.cfg.timeout_ms)?;
-        let request = if timed {
-            let init = RequestInit::new();
-            init.set_signal(Some(&deadline.signal()));
-            Request::new_with_request_and_init(request, &init).map_err(|_| WebError::Network)?
+        // Our deadline only when the caller brought no signal of their own.
+        let deadline = if timed {
+            Some(Deadline::new(self.cfg.timeout_ms)?)
         } else {
-            request.clone().map_err(|_| WebError::Network)?
+            None
         };
-        let response = JsFuture::from(window.fetch_with_request(&request))
+        let bound;
+        let request = match &deadline {
+            Some(d) => {
+                let init = RequestInit::new();
+                init.set_signal(Some(&d.signal()));
+                bound = Request::new_with_request_and_init(request, &init)
+                    .map_err(|_| WebError::Network)?;
+                &bound
+            }
+            None => request,
+        };
+        let response = JsFuture::from(window.fetch_with_request(request))
             .await
-            .map_err(|_| deadline.failure())?;
+            .map_err(|_| {
+                deadline
+                    .as_ref()
+                    .map_or(WebError::Network, Deadline::failure)
+            })?;
         Ok(response.unchecked_into())
     }
 }

@@ -10,8 +10,8 @@
 //!   also records its session in an IndexedDB ledger before releasing the lock, which the next
 //!   holder reads (IndexedDB is never stale after the hand-off).
 //! * After the request, this tab's copy is checked again so a sign-out or another sign-in that
-//!   happened meanwhile is not overwritten, and `invalid_grant` signs out only when no other tab holds a
-//!   newer refresh token.
+//!   happened meanwhile is not overwritten, and `invalid_grant` signs out only when no other tab
+//!   holds a newer refresh token.
 //! * Events are fired only after the lock is released.
 
 use super::client::{same_session, Inner};
