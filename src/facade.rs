@@ -1,10 +1,11 @@
-//! The JavaScript API (`../shared/API.md`): the one `#[wasm_bindgen]` file. Every argument
+//! The JavaScript API (docs/CONTRACT.md): the one `#[wasm_bindgen]` file. Every argument
 //! arrives as a `JsValue` and is decoded inside the function, so a wrong argument rejects with
 //! `AuthError('invalid_config')` instead of throwing from the glue; every failure is an `AuthError`.
 
+use crate::core::config::valid_for_minutes;
 use crate::core::url::{self, BaseUrl};
 use crate::web::calls::{run, Call, Output};
-use crate::web::client::{Client, Inner};
+use crate::web::client::Client;
 use crate::web::error::WebError;
 use crate::web::events::Subscribers;
 use crate::web::rebilly::Rebilly;
@@ -98,7 +99,7 @@ fn subscribe<T: 'static>(
 /// A Nexudus sign-in client for one storage key.
 #[wasm_bindgen]
 pub struct NexudusAuth {
-    inner: Client,
+    inner: Rc<Client>,
 }
 
 #[wasm_bindgen]
@@ -224,7 +225,11 @@ impl NexudusAuth {
         )]
         cb: JsValue,
     ) -> Result<JsValue, JsValue> {
-        subscribe(Rc::downgrade(&self.inner), |i: &Inner| &i.changes, cb)
+        subscribe(
+            Rc::downgrade(&self.inner),
+            |c: &Client| c.state().changes(),
+            cb,
+        )
     }
 
     /// Calls `cb(warning)` for problems that lose nothing, e.g. storage fell back to memory.
@@ -234,7 +239,11 @@ impl NexudusAuth {
         #[wasm_bindgen(unchecked_param_type = "(warning: Error & AuthErrorFields) => void")]
         cb: JsValue,
     ) -> Result<JsValue, JsValue> {
-        subscribe(Rc::downgrade(&self.inner), |i: &Inner| &i.warnings, cb)
+        subscribe(
+            Rc::downgrade(&self.inner),
+            |c: &Client| c.state().warnings(),
+            cb,
+        )
     }
 
     /// Stops the timer and removes every listener and callback.
@@ -294,7 +303,7 @@ impl RebillyAuth {
         )]
         cb: JsValue,
     ) -> Result<JsValue, JsValue> {
-        subscribe(Rc::downgrade(&self.inner), |r: &Rebilly| &r.changes, cb)
+        subscribe(Rc::downgrade(&self.inner), Rebilly::changes, cb)
     }
 }
 
@@ -304,13 +313,8 @@ pub fn endpoints_system_auth_login(
     token: &str,
     #[wasm_bindgen(js_name = "validForInMinutes")] valid_for_in_minutes: Option<f64>,
 ) -> Result<String, JsValue> {
-    let minutes = valid_for_in_minutes.unwrap_or(1440.0);
-    if minutes.fract() != 0.0 || !(1.0..=43_200.0).contains(&minutes) {
-        return Err(
-            WebError::config("validForInMinutes must be a whole number from 1 to 43200").to_js(),
-        );
-    }
-    Ok(url::exchange_path(token, minutes as u32))
+    let minutes = valid_for_minutes(valid_for_in_minutes).map_err(|e| WebError::from(e).to_js())?;
+    Ok(url::exchange_path(token, minutes))
 }
 
 /// `endpoints.system.auth.refreshToken()`: the one-time server token path.

@@ -5,8 +5,12 @@ use super::url::{normalize_origin, BaseUrl};
 
 /// The default `storageKey`.
 pub const DEFAULT_STORAGE_KEY: &str = "nexudus-auth";
-/// The default `tokenLifetimeMinutes` (the portal's 1440 = 24 h).
+/// The default `tokenLifetimeMinutes` and `validForInMinutes` (the portal's 1440 = 24 h).
 pub const DEFAULT_LIFETIME_MINUTES: u32 = 1440;
+/// The shortest `validForInMinutes` / `tokenLifetimeMinutes`.
+pub const MIN_LIFETIME_MINUTES: u32 = 1;
+/// The longest `validForInMinutes` / `tokenLifetimeMinutes` (30 days).
+pub const MAX_LIFETIME_MINUTES: u32 = 43_200;
 /// The default `refreshLeewaySeconds`.
 pub const DEFAULT_LEEWAY_SECONDS: f64 = 60.0;
 /// The default `timeoutMs`.
@@ -76,6 +80,24 @@ fn int_in(
     }
 }
 
+fn lifetime_minutes(v: Option<f64>, msg: &'static str) -> Result<u32, CoreError> {
+    int_in(
+        v,
+        DEFAULT_LIFETIME_MINUTES,
+        f64::from(MIN_LIFETIME_MINUTES),
+        f64::from(MAX_LIFETIME_MINUTES),
+        msg,
+    )
+}
+
+/// A `validForInMinutes` argument: a whole number from 1 to 43200, default 1440.
+pub fn valid_for_minutes(v: Option<f64>) -> Result<u32, CoreError> {
+    lifetime_minutes(
+        v,
+        "validForInMinutes must be a whole number from 1 to 43200",
+    )
+}
+
 /// `true` when `s` is non-empty after trimming and has no control characters (header-safe).
 fn header_safe(s: &str) -> bool {
     !s.trim().is_empty() && !s.chars().any(char::is_control)
@@ -124,11 +146,8 @@ impl Config {
                 ))
             }
         };
-        let token_lifetime_minutes = int_in(
+        let token_lifetime_minutes = lifetime_minutes(
             input.token_lifetime_minutes,
-            DEFAULT_LIFETIME_MINUTES,
-            1.0,
-            43_200.0,
             "tokenLifetimeMinutes must be an integer from 1 to 43200",
         )?;
         let leeway_s = match input.refresh_leeway_seconds {

@@ -8,6 +8,7 @@
 
 use super::secret::OneTimeToken;
 use std::fmt;
+use thiserror::Error;
 
 /// The `code` of a JS `AuthError` (see the contract, `API.md`).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -88,8 +89,18 @@ impl ErrorCode {
     }
 }
 
-/// An error of the core, keeping the server's words.
-#[derive(Clone)]
+/// `base` followed by `: detail` when there is a detail.
+fn with_detail(base: &str, detail: Option<&str>) -> String {
+    match detail {
+        Some(d) => [base, ": ", d].concat(),
+        None => String::from(base),
+    }
+}
+
+/// An error of the core, keeping the server's words. `Display` is the short, human,
+/// secret-free message of [`CoreError::message`].
+#[derive(Clone, Error)]
+#[error("{}", self.message())]
 pub enum CoreError {
     /// An OAuth error of `/api/token` (`{error, error_description}`).
     OAuth {
@@ -237,28 +248,20 @@ impl CoreError {
 
     /// A short, human, secret-free sentence; it may include the server's description.
     pub fn message(&self) -> String {
-        let base = match self {
-            CoreError::InvalidConfig(m) | CoreError::Storage(m) => return String::from(*m),
-            CoreError::NotSignedIn => return String::from("Not signed in"),
+        match self {
+            CoreError::InvalidConfig(m) | CoreError::Storage(m) => String::from(*m),
+            CoreError::NotSignedIn => String::from("Not signed in"),
             CoreError::BadResponse { reason, .. } => {
-                let mut s = String::from(ErrorCode::BadResponse.default_message());
-                s.push_str(": ");
-                s.push_str(reason);
-                return s;
+                with_detail(ErrorCode::BadResponse.default_message(), Some(reason))
             }
-            _ => self.code().default_message(),
-        };
-        let mut s = String::from(base);
-        let extra = match self.description() {
-            Some(d) => Some(String::from(d)),
-            None if !self.errors().is_empty() => Some(self.errors().join("; ")),
-            None => None,
-        };
-        if let Some(d) = extra {
-            s.push_str(": ");
-            s.push_str(&d);
+            _ => {
+                let errors = self.errors().join("; ");
+                let detail = self
+                    .description()
+                    .or(Some(errors.as_str()).filter(|e| !e.is_empty()));
+                with_detail(self.code().default_message(), detail)
+            }
         }
-        s
     }
 
     /// The password-reset token of `must_reset_password`.
@@ -283,14 +286,6 @@ impl CoreError {
             CoreError::Http { retry_after_s, .. } => *retry_after_s,
             _ => None,
         }
-    }
-
-    /// `true` when trying again later may succeed (5xx, 429, network failure, timeout).
-    pub fn is_transient(&self) -> bool {
-        matches!(
-            self,
-            CoreError::Http { .. } | CoreError::Network | CoreError::Timeout
-        )
     }
 }
 

@@ -1,8 +1,9 @@
 //! HTTP requests and responses as plain data (the browser layer performs them with `fetch`).
 
+use super::value::Value;
 use std::fmt;
 
-/// Responses with a longer body are refused with `BadResponse("response too large")`.
+/// The browser layer refuses longer bodies with `BadResponse("response too large")`.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
 
 /// An HTTP method.
@@ -34,7 +35,16 @@ pub struct HttpRequest {
     /// Headers in the order they are sent.
     pub headers: Vec<(&'static str, String)>,
     /// The body, if any (may hold passwords and tokens).
-    pub body: Option<String>,
+    pub body: Option<RequestBody>,
+}
+
+/// A request body: the browser layer writes a JSON one with `JSON.stringify`.
+#[derive(Clone, PartialEq, Debug)]
+pub enum RequestBody {
+    /// `application/x-www-form-urlencoded` text, ready to send.
+    Form(String),
+    /// A JSON document (members in the order they are sent).
+    Json(Value),
 }
 
 impl HttpRequest {
@@ -82,39 +92,61 @@ impl fmt::Debug for HttpRequest {
     }
 }
 
-/// A response as the browser layer saw it.
-#[derive(Clone)]
-pub struct HttpResponse {
-    /// The HTTP status.
-    pub status: u16,
-    /// The `Content-Type` header.
-    pub content_type: Option<String>,
-    /// The `Retry-After` header.
-    pub retry_after: Option<String>,
-    /// The body text.
-    pub body: String,
+/// What the body of a response held, as the browser layer read it.
+#[derive(Clone, PartialEq)]
+pub enum ResponseBody {
+    /// Nothing but whitespace.
+    Empty,
+    /// A JSON document (parsed by the engine's `JSON.parse`).
+    Json(Value),
+    /// Text that is not JSON: HTML, truncated, nested deeper than [`super::value::MAX_DEPTH`].
+    NotJson,
 }
 
-impl HttpResponse {
-    /// A response with a status and a body and no headers.
-    pub fn new(status: u16, body: impl Into<String>) -> Self {
-        HttpResponse {
-            status,
-            content_type: None,
-            retry_after: None,
-            body: body.into(),
+impl ResponseBody {
+    /// The JSON document, if the body was one.
+    pub fn json(&self) -> Option<&Value> {
+        match self {
+            ResponseBody::Json(v) => Some(v),
+            _ => None,
         }
     }
 }
 
-/// Prints status, content type and body length; never the body (it may hold tokens).
+/// A response as the browser layer saw it. Bodies over [`MAX_BODY_BYTES`] never get here.
+#[derive(Clone)]
+pub struct HttpResponse {
+    /// The HTTP status.
+    pub status: u16,
+    /// The `Retry-After` header.
+    pub retry_after: Option<String>,
+    /// The body.
+    pub body: ResponseBody,
+}
+
+impl HttpResponse {
+    /// A response with a status and a body and no headers.
+    pub fn new(status: u16, body: ResponseBody) -> Self {
+        HttpResponse {
+            status,
+            retry_after: None,
+            body,
+        }
+    }
+}
+
+/// Prints status and the kind of body; never the body (it may hold tokens).
 impl fmt::Debug for HttpResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let body = match self.body {
+            ResponseBody::Empty => "empty",
+            ResponseBody::Json(_) => "json",
+            ResponseBody::NotJson => "not json",
+        };
         f.debug_struct("HttpResponse")
             .field("status", &self.status)
-            .field("content_type", &self.content_type)
             .field("retry_after", &self.retry_after)
-            .field("body_len", &self.body.len())
+            .field("body", &body)
             .finish()
     }
 }

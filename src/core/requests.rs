@@ -1,13 +1,13 @@
 //! Every Nexudus and Rebilly request, built as data with its exact bytes.
 //!
-//! Form bodies follow `URLSearchParams` (space → `+`); JSON bodies are compact with members in
-//! the order documented on each function.
+//! Form bodies follow `URLSearchParams` (space → `+`); JSON bodies are documents whose members
+//! the browser layer writes compactly, in the order documented on each function.
 
 use super::error::CoreError;
-use super::http::{HttpRequest, Method};
-use super::json::ObjectWriter;
+use super::http::{HttpRequest, Method, RequestBody};
 use super::secret::{AccessToken, OneTimeToken, Password, RefreshToken};
 use super::url::{encode_component, encode_form, exchange_path, BaseUrl, ONE_TIME_TOKEN_PATH};
+use super::value::Value;
 
 const FORM: &str = "application/x-www-form-urlencoded";
 const JSON: &str = "application/json";
@@ -19,7 +19,11 @@ pub fn bearer(access: &AccessToken) -> String {
     s
 }
 
-fn post(url: String, headers: Vec<(&'static str, String)>, body: Option<String>) -> HttpRequest {
+fn post(
+    url: String,
+    headers: Vec<(&'static str, String)>,
+    body: Option<RequestBody>,
+) -> HttpRequest {
     HttpRequest {
         method: Method::Post,
         url,
@@ -35,7 +39,7 @@ fn token_request(base: &BaseUrl, body: String, client_id: &str) -> HttpRequest {
             ("content-type", String::from(FORM)),
             ("client_id", String::from(client_id)),
         ],
-        Some(body),
+        Some(RequestBody::Form(body)),
     )
 }
 
@@ -123,15 +127,16 @@ pub fn one_time_token(base: &BaseUrl, access: &AccessToken) -> HttpRequest {
     )
 }
 
-fn json_request(url: String, body: String) -> HttpRequest {
-    post(url, vec![("content-type", String::from(JSON))], Some(body))
+fn json_request(url: String, body: Value) -> HttpRequest {
+    post(
+        url,
+        vec![("content-type", String::from(JSON))],
+        Some(RequestBody::Json(body)),
+    )
 }
 
-fn opt_num(w: &mut ObjectWriter, k: &str, v: Option<f64>) {
-    match v {
-        Some(n) => w.num(k, n),
-        None => w.null(k),
-    };
+fn opt_num(v: Option<f64>) -> Value {
+    v.map_or(Value::Null, Value::Num)
 }
 
 /// Start a password reset (the server answers the same whether or not the email exists).
@@ -143,10 +148,11 @@ fn opt_num(w: &mut ObjectWriter, k: &str, v: Option<f64>) {
 /// {"email":"<email>","businessId":<id>|null}
 /// ```
 pub fn start_password_reset(base: &BaseUrl, email: &str, business_id: Option<f64>) -> HttpRequest {
-    let mut w = ObjectWriter::new();
-    w.str("email", email);
-    opt_num(&mut w, "businessId", business_id);
-    json_request(base.join("/api/sys/users/startPasswordReset"), w.finish())
+    let body = Value::object([
+        ("email", Value::Str(email.into())),
+        ("businessId", opt_num(business_id)),
+    ]);
+    json_request(base.join("/api/sys/users/startPasswordReset"), body)
 }
 
 /// Complete a password reset (PascalCase members).
@@ -163,14 +169,12 @@ pub fn complete_password_reset(
     password: &Password,
     business_id: Option<f64>,
 ) -> HttpRequest {
-    let mut w = ObjectWriter::new();
-    w.str("Token", token.secret())
-        .str("Password", password.secret());
-    opt_num(&mut w, "BusinessId", business_id);
-    json_request(
-        base.join("/api/sys/users/completePasswordReset"),
-        w.finish(),
-    )
+    let body = Value::object([
+        ("Token", Value::Str(token.secret().into())),
+        ("Password", Value::Str(password.secret().into())),
+        ("BusinessId", opt_num(business_id)),
+    ]);
+    json_request(base.join("/api/sys/users/completePasswordReset"), body)
 }
 
 /// Exchange a Rebilly authentication token for a customer JWT.
@@ -196,20 +200,19 @@ pub fn rebilly_exchange(
             "the authentication token must not be empty",
         ));
     }
-    let mut w = ObjectWriter::new();
-    w.bool("invalidate", invalidate);
+    let mut members = vec![("invalidate", Value::Bool(invalidate))];
     if let Some(otp) = one_time_password {
         if otp.len() != 6 || !otp.bytes().all(|b| b.is_ascii_digit()) {
             return Err(CoreError::InvalidConfig(
                 "oneTimePassword must be exactly 6 digits",
             ));
         }
-        w.str("oneTimePassword", otp);
+        members.push(("oneTimePassword", Value::Str(otp.into())));
     }
     let mut url = rebilly_base.join("/authentication-tokens/");
     url.push_str(&encode_component(authentication_token.secret()));
     url.push_str("/exchange");
-    let mut req = json_request(url, w.finish());
+    let mut req = json_request(url, Value::object(members));
     if let Some(k) = publishable_key {
         req.headers.push(("authorization", String::from(k)));
     }

@@ -1,13 +1,13 @@
 //! Parse every response: token grants, ActionConfirmations, Rebilly exchanges and their errors.
 //!
-//! Nothing here panics on any input: HTML, truncated JSON, wrong-typed or missing fields and
-//! bodies over [`MAX_BODY_BYTES`] all become [`CoreError::BadResponse`].
+//! Nothing here panics on any input: HTML, truncated JSON and wrong-typed or missing fields
+//! all become [`CoreError::BadResponse`] (bodies over `MAX_BODY_BYTES` are refused by the browser
+//! layer before they are parsed).
 
 use super::error::{CoreError, ErrorCode};
-use super::http::{HttpResponse, MAX_BODY_BYTES};
-use super::json::{self, Value};
+use super::http::{HttpResponse, ResponseBody};
 use super::secret::{AccessToken, OneTimeToken, RefreshToken};
-pub use super::time::parse_iso8601_ms;
+use super::value::Value;
 
 /// A successful `/api/token` or exchange answer.
 #[derive(Clone, Debug)]
@@ -69,16 +69,11 @@ pub fn parse_retry_after(h: Option<&str>) -> Option<f64> {
     if h.is_empty() || !h.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         return None;
     }
-    json::parse(h)
-        .and_then(|v| v.as_f64())
-        .filter(|n| n.is_finite() && *n >= 0.0)
+    h.parse::<f64>().ok().filter(|n| n.is_finite() && *n >= 0.0)
 }
 
-/// 429 and 5xx → `Http`; a body over the limit → `BadResponse`.
+/// 429 and 5xx → `Http`.
 fn common(resp: &HttpResponse) -> Result<(), CoreError> {
-    if resp.body.len() > MAX_BODY_BYTES {
-        return Err(bad(resp.status, "response too large"));
-    }
     if resp.status == 429 || (500..600).contains(&resp.status) {
         return Err(CoreError::Http {
             status: resp.status,
@@ -88,20 +83,8 @@ fn common(resp: &HttpResponse) -> Result<(), CoreError> {
     Ok(())
 }
 
-fn opt_string(v: &Value, key: &str) -> Option<String> {
-    v.get(key)
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .map(String::from)
-}
-
-/// A string member that may be absent or null; any other type is an error.
-fn loose_str<'a>(v: &'a Value, key: &str) -> Result<Option<&'a str>, ()> {
-    match v.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Str(s)) => Ok(Some(s)),
-        Some(_) => Err(()),
-    }
+fn not_json(status: u16) -> CoreError {
+    bad(status, "response is not JSON")
 }
 
 fn oauth_error(
@@ -138,10 +121,10 @@ fn oauth_error(
 pub fn parse_token(resp: &HttpResponse, call: TokenCall) -> Result<TokenGrant, CoreError> {
     common(resp)?;
     let status = resp.status;
-    let body = json::parse(&resp.body);
+    let body = resp.body.json();
     if is_2xx(status) {
-        let v = body.ok_or(bad(status, "response is not JSON"))?;
-        return grant_from(&v).map_err(|reason| bad(status, reason));
+        let v = body.ok_or(not_json(status))?;
+        return grant_from(v).map_err(|reason| bad(status, reason));
     }
     if call == TokenCall::Exchange && (status == 400 || status == 401) {
         return Err(CoreError::Exchange {
@@ -151,17 +134,17 @@ pub fn parse_token(resp: &HttpResponse, call: TokenCall) -> Result<TokenGrant, C
             } else {
                 ErrorCode::TokenRejected
             },
-            message: body.as_ref().and_then(|v| opt_string(v, "Message")),
+            message: body.and_then(|v| v.non_empty_str("Message")),
         });
     }
     if status == 400 || status == 401 {
-        if let Some(v) = &body {
+        if let Some(v) = body {
             if let Some(error) = v.get("error").and_then(Value::as_str) {
                 return Err(oauth_error(
                     status,
                     call,
                     error,
-                    opt_string(v, "error_description"),
+                    v.non_empty_str("error_description"),
                 ));
             }
         }
@@ -177,25 +160,27 @@ fn grant_from(v: &Value) -> Result<TokenGrant, &'static str> {
         return Err("response is not a JSON object");
     }
     const WRONG: &str = "a token field has the wrong type";
-    let access = match loose_str(v, "access_token").map_err(|_| WRONG)? {
+    let access = match v.loose_str("access_token").map_err(|_| WRONG)? {
         Some(a) => Some(a),
-        None => loose_str(v, "token").map_err(|_| WRONG)?,
+        None => v.loose_str("token").map_err(|_| WRONG)?,
     };
     let access = access
         .filter(|a| !a.is_empty())
         .ok_or("missing access_token")?;
     let expires_in = match v.get("expires_in") {
         Some(Value::Num(n)) => Some(*n),
-        Some(Value::Str(s)) => json::parse(s.trim()).and_then(|n| n.as_f64()),
+        Some(Value::Str(s)) => s.trim().parse::<f64>().ok(),
         _ => None,
     }
     .filter(|n| n.is_finite() && *n > 0.0)
     .ok_or("missing or invalid expires_in")?;
-    let token_type = loose_str(v, "token_type")
+    let token_type = v
+        .loose_str("token_type")
         .map_err(|_| WRONG)?
         .filter(|t| !t.is_empty())
         .unwrap_or("bearer");
-    let refresh = loose_str(v, "refresh_token")
+    let refresh = v
+        .loose_str("refresh_token")
         .map_err(|_| WRONG)?
         .filter(|r| !r.is_empty());
     Ok(TokenGrant {
@@ -251,7 +236,7 @@ fn action_error(status: u16, call: ActionCall, v: &Value) -> CoreError {
     CoreError::Action {
         status,
         code,
-        message: opt_string(v, "Message"),
+        message: v.non_empty_str("Message"),
         errors,
     }
 }
@@ -268,13 +253,14 @@ pub fn parse_action(resp: &HttpResponse, call: ActionCall) -> Result<Option<Stri
     if status == 401 {
         return Err(CoreError::Unauthorized { status });
     }
-    if is_2xx(status) && call == ActionCall::StartPasswordReset && resp.body.trim().is_empty() {
+    if is_2xx(status) && call == ActionCall::StartPasswordReset && resp.body == ResponseBody::Empty
+    {
         return Ok(None);
     }
-    let v = match json::parse(&resp.body) {
+    let v = match resp.body.json() {
         Some(v @ Value::Obj(_)) => v,
         Some(_) if is_2xx(status) => return Err(bad(status, "response is not a JSON object")),
-        None if is_2xx(status) => return Err(bad(status, "response is not JSON")),
+        None if is_2xx(status) => return Err(not_json(status)),
         _ => return Err(bad(status, "unexpected status")),
     };
     let ok = match v.get("WasSuccessful") {
@@ -283,7 +269,7 @@ pub fn parse_action(resp: &HttpResponse, call: ActionCall) -> Result<Option<Stri
         Some(_) => return Err(bad(status, "WasSuccessful has the wrong type")),
     };
     if !ok || !is_2xx(status) {
-        return Err(action_error(status, call, &v));
+        return Err(action_error(status, call, v));
     }
     let value = match v.get("Value") {
         Some(Value::Str(s)) if !s.is_empty() => Some(s.clone()),
@@ -298,18 +284,20 @@ pub fn parse_action(resp: &HttpResponse, call: ActionCall) -> Result<Option<Stri
 /// Parses a Rebilly `authentication-tokens/{token}/exchange` answer.
 ///
 /// 200/201 need `token` and `customerId` strings and an optional ISO 8601 `expiredTime`
-/// (absent → `now_ms` + 1 h). RFC 7807 errors: 401/403 → `TokenRejected`, 400/404/422 →
+/// (absent → `now_ms` + 1 h), read by `parse_date` (the browser's `Date.parse` at the edge;
+/// `None` for an invalid date). RFC 7807 errors: 401/403 → `TokenRejected`, 400/404/422 →
 /// `TokenInvalid`, 429 → `Server`; 5xx → `Http`.
-pub fn parse_rebilly(resp: &HttpResponse, now_ms: f64) -> Result<RebillyGrant, CoreError> {
+pub fn parse_rebilly(
+    resp: &HttpResponse,
+    now_ms: f64,
+    parse_date: impl Fn(&str) -> Option<f64>,
+) -> Result<RebillyGrant, CoreError> {
     let status = resp.status;
-    if resp.body.len() > MAX_BODY_BYTES {
-        return Err(bad(status, "response too large"));
-    }
-    let body = json::parse(&resp.body);
+    let body = resp.body.json();
     let code = match status {
         200 | 201 => {
-            let v = body.ok_or(bad(status, "response is not JSON"))?;
-            return rebilly_grant(&v, now_ms).map_err(|r| bad(status, r));
+            let v = body.ok_or(not_json(status))?;
+            return rebilly_grant(v, now_ms, parse_date).map_err(|r| bad(status, r));
         }
         401 | 403 => ErrorCode::TokenRejected,
         400 | 404 | 422 => ErrorCode::TokenInvalid,
@@ -319,8 +307,8 @@ pub fn parse_rebilly(resp: &HttpResponse, now_ms: f64) -> Result<RebillyGrant, C
             return Err(bad(status, "unexpected status"));
         }
     };
-    let (title, detail) = match &body {
-        Some(v) => (opt_string(v, "title"), opt_string(v, "detail")),
+    let (title, detail) = match body {
+        Some(v) => (v.non_empty_str("title"), v.non_empty_str("detail")),
         None => (None, None),
     };
     Err(CoreError::Rebilly {
@@ -331,7 +319,11 @@ pub fn parse_rebilly(resp: &HttpResponse, now_ms: f64) -> Result<RebillyGrant, C
     })
 }
 
-fn rebilly_grant(v: &Value, now_ms: f64) -> Result<RebillyGrant, &'static str> {
+fn rebilly_grant(
+    v: &Value,
+    now_ms: f64,
+    parse_date: impl Fn(&str) -> Option<f64>,
+) -> Result<RebillyGrant, &'static str> {
     let token = v
         .get("token")
         .and_then(Value::as_str)
@@ -344,7 +336,9 @@ fn rebilly_grant(v: &Value, now_ms: f64) -> Result<RebillyGrant, &'static str> {
         .ok_or("missing customerId")?;
     let expires_at_ms = match v.get("expiredTime") {
         None | Some(Value::Null) => now_ms + 3_600_000.0,
-        Some(Value::Str(s)) => parse_iso8601_ms(s).ok_or("invalid expiredTime")?,
+        Some(Value::Str(s)) => parse_date(s)
+            .filter(|ms| ms.is_finite())
+            .ok_or("invalid expiredTime")?,
         Some(_) => return Err("invalid expiredTime"),
     };
     Ok(RebillyGrant {

@@ -8,10 +8,13 @@
 //! wall clock, which returns `true` when a refresh must start now. The refresh's result goes
 //! back through [`Scheduler::handle_refresh_result`].
 //!
-//! Refresh point of a session received at `now` that expires at `exp`
-//! (`lifetime = exp - now`):
+//! Refresh point of a session received at `received` that expires at `exp`
+//! (`lifetime = exp - received`, both stored with the session so every tab agrees):
 //! `exp - min(leeway, lifetime/2) - jitter * min(jitter_ms, lifetime/10)`, never before `now`.
-//! The jitter (`Math.random()` at the edge) spreads the refreshes of many clients.
+//! The jitter (`Math.random()` at the edge) spreads the timers of many clients; whether a token
+//! is due on demand ([`crate::core::session::Session::needs_refresh`]) has no jitter.
+
+use super::session::Lifetime;
 
 /// Tunables of the [`Scheduler`].
 #[derive(Clone, Copy, Debug)]
@@ -56,10 +59,10 @@ pub enum Phase {
 /// The result of a refresh, as the browser layer classifies it.
 #[derive(Clone, Copy, PartialEq, Debug)]
 pub enum RefreshOutcome {
-    /// A new session that expires at `expires_at_ms`.
+    /// A new session.
     Success {
-        /// The new expiry (local clock).
-        expires_at_ms: f64,
+        /// Its lifetime (local clock).
+        lifetime: Lifetime,
     },
     /// Network failure, timeout, 5xx or 429: try again later.
     Transient {
@@ -76,7 +79,6 @@ pub struct Scheduler {
     cfg: SchedulerConfig,
     phase: Phase,
     expires_at_ms: f64,
-    received_at_ms: f64,
     deadline_ms: f64,
     failures: u32,
     last_failure_at: Option<f64>,
@@ -89,7 +91,6 @@ impl Scheduler {
             cfg,
             phase: Phase::SignedOut,
             expires_at_ms: 0.0,
-            received_at_ms: 0.0,
             deadline_ms: 0.0,
             failures: 0,
             last_failure_at: None,
@@ -122,28 +123,22 @@ impl Scheduler {
     /// A new or updated session (sign-in, refresh, another tab), or `None` for signed out.
     /// With a session the phase becomes `Waiting` and failures are forgotten.
     /// `jitter` is a number in `[0, 1)` (`Math.random()`).
-    pub fn handle_session(&mut self, expires_at_ms: Option<f64>, now_ms: f64, jitter: f64) {
+    pub fn handle_session(&mut self, lifetime: Option<Lifetime>, now_ms: f64, jitter: f64) {
         self.failures = 0;
         self.last_failure_at = None;
-        let exp = match expires_at_ms {
-            Some(e) if e.is_finite() => e,
-            _ => {
-                self.phase = Phase::SignedOut;
-                return;
-            }
+        let Some(lifetime) = lifetime.filter(|l| l.expires_at_ms.is_finite()) else {
+            self.phase = Phase::SignedOut;
+            return;
         };
-        let lifetime = (exp - now_ms).max(0.0);
         let jitter = if jitter.is_finite() {
             jitter.clamp(0.0, 1.0)
         } else {
             0.0
         };
-        let lead = self.cfg.leeway_ms.min(lifetime / 2.0)
-            + jitter * self.cfg.jitter_ms.min(lifetime / 10.0);
+        let spread = jitter * self.cfg.jitter_ms.min(lifetime.duration_ms() / 10.0);
         self.phase = Phase::Waiting;
-        self.expires_at_ms = exp;
-        self.received_at_ms = now_ms;
-        self.deadline_ms = (exp - lead).max(now_ms);
+        self.expires_at_ms = lifetime.expires_at_ms;
+        self.deadline_ms = (lifetime.refresh_at(self.cfg.leeway_ms) - spread).max(now_ms);
     }
 
     /// The absolute time (ms) of the next wake-up: the refresh point while `Waiting`, the retry
@@ -170,7 +165,7 @@ impl Scheduler {
     /// An on-demand refresh (e.g. `getAccessToken` near expiry, `refresh()`, a 401):
     /// `false` when one is already in flight (join it instead), else the phase becomes
     /// `Refreshing`. Check [`Scheduler::may_refresh`] first to respect a back-off.
-    pub fn begin_refresh(&mut self, _now_ms: f64) -> bool {
+    pub fn begin_refresh(&mut self) -> bool {
         if self.phase == Phase::Refreshing {
             return false;
         }
@@ -192,11 +187,11 @@ impl Scheduler {
         jitter: f64,
     ) -> bool {
         match outcome {
-            RefreshOutcome::Success { expires_at_ms } => {
+            RefreshOutcome::Success { lifetime } => {
                 if self.phase == Phase::SignedOut {
                     return false;
                 }
-                self.handle_session(Some(expires_at_ms), now_ms, jitter);
+                self.handle_session(Some(lifetime), now_ms, jitter);
             }
             _ if self.phase != Phase::Refreshing => return false,
             RefreshOutcome::Transient { retry_after_ms } => {
@@ -221,16 +216,5 @@ impl Scheduler {
     /// briefly so 20 callers do not hammer a failing server.
     pub fn may_refresh(&self, now_ms: f64) -> bool {
         !(self.phase == Phase::BackingOff && now_ms < self.deadline_ms)
-    }
-
-    /// Whether a token expiring at `expires_at_ms` should be refreshed before use at `now_ms`:
-    /// within `min(leeway, lifetime/2)` of expiry (the lifetime is known for the session given
-    /// to `handle_session`; for another expiry the plain leeway applies).
-    pub fn refresh_due(&self, expires_at_ms: f64, now_ms: f64) -> bool {
-        let mut lead = self.cfg.leeway_ms;
-        if self.phase != Phase::SignedOut && expires_at_ms == self.expires_at_ms {
-            lead = lead.min((self.expires_at_ms - self.received_at_ms).max(0.0) / 2.0);
-        }
-        now_ms >= expires_at_ms - lead
     }
 }

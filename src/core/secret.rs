@@ -6,18 +6,6 @@
 
 use std::fmt;
 
-/// Compares two byte strings without exiting early on the first difference.
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    let mut diff = a.len() ^ b.len();
-    let n = a.len().max(b.len());
-    for i in 0..n {
-        let x = a.get(i).copied().unwrap_or(0);
-        let y = b.get(i).copied().unwrap_or(0);
-        diff |= usize::from(x ^ y);
-    }
-    diff == 0
-}
-
 macro_rules! secret_type {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
@@ -47,7 +35,7 @@ macro_rules! secret_type {
 
             /// Compares two secrets in time that depends only on their lengths (no early exit).
             pub fn same_as(&self, other: &Self) -> bool {
-                same_bytes(self.0.as_bytes(), other.0.as_bytes())
+                constant_time_eq::constant_time_eq(self.0.as_bytes(), other.0.as_bytes())
             }
         }
 

@@ -1,14 +1,16 @@
 //! The session and its stored, versioned format.
 //!
-//! Stored JSON (key = `storageKey`):
-//! `{"v":1,"accessToken":"…","tokenType":"bearer","expiresAt":<ms>,"refreshToken":"…"|null,
-//! "clientId":"…","email":"…"|null}`. An unknown `v` or anything corrupt is refused
-//! (`BadResponse` with status 0), so the caller discards it and signs out.
+//! Stored JSON (key = `storageKey`), written by the browser layer from [`Session::to_value`]:
+//! `{"v":1,"accessToken":"…","tokenType":"bearer","expiresAt":<ms>,"receivedAt":<ms>,
+//! "refreshToken":"…"|null,"clientId":"…","email":"…"|null}`. An unknown `v` or anything
+//! corrupt is refused (`BadResponse` with status 0), so the caller discards it and signs out.
+//! `receivedAt` (when the tokens arrived) lets every tab compute the same refresh point; a
+//! session stored without it reads as received at its expiry (lifetime unknown).
 
 use super::error::CoreError;
-use super::json::{self, ObjectWriter, Value};
 use super::responses::{RebillyGrant, TokenGrant};
 use super::secret::{AccessToken, RefreshToken};
+use super::value::Value;
 
 /// The version written by [`Session::encode`] and [`RebillySession::encode`].
 pub const SESSION_VERSION: f64 = 1.0;
@@ -20,6 +22,29 @@ pub fn default_client_id(email: &str) -> String {
     s
 }
 
+/// When a token was received and when it expires (ms since the epoch, local clock). Stored with
+/// the session, so every tab that reads it computes the same refresh point.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub struct Lifetime {
+    /// When the token was received.
+    pub received_at_ms: f64,
+    /// When the token expires.
+    pub expires_at_ms: f64,
+}
+
+impl Lifetime {
+    /// `expires_at - received_at`, never negative.
+    pub fn duration_ms(&self) -> f64 {
+        (self.expires_at_ms - self.received_at_ms).max(0.0)
+    }
+
+    /// The refresh point: `expires_at - min(leeway, lifetime / 2)`. It depends only on what is
+    /// stored, never on when a tab read it.
+    pub fn refresh_at(&self, leeway_ms: f64) -> f64 {
+        self.expires_at_ms - leeway_ms.min(self.duration_ms() / 2.0)
+    }
+}
+
 /// A signed-in session. `Debug` never shows the tokens.
 #[derive(Clone, Debug)]
 pub struct Session {
@@ -29,6 +54,9 @@ pub struct Session {
     pub token_type: String,
     /// When the access token expires, in ms since the epoch, by the LOCAL clock.
     pub expires_at_ms: f64,
+    /// When the tokens were received, in ms since the epoch (local clock); with
+    /// `expires_at_ms` it gives the lifetime that caps the refresh leeway.
+    pub received_at_ms: f64,
     /// The refresh token (rotated on every refresh).
     pub refresh_token: Option<RefreshToken>,
     /// The `client_id` the refresh token is bound to.
@@ -41,9 +69,8 @@ fn corrupt(reason: &'static str) -> CoreError {
     CoreError::BadResponse { status: 0, reason }
 }
 
-/// Parses a stored object and checks its version.
-fn stored(s: &str) -> Result<Value, CoreError> {
-    let v = json::parse(s).ok_or(corrupt("stored session is not JSON"))?;
+/// Checks a stored object's version.
+fn stored(v: &Value) -> Result<&Value, CoreError> {
     v.as_object()
         .ok_or(corrupt("stored session is not an object"))?;
     if v.get("v").and_then(Value::as_f64) != Some(SESSION_VERSION) {
@@ -60,25 +87,16 @@ fn req_str<'a>(v: &'a Value, k: &str) -> Result<&'a str, CoreError> {
 }
 
 fn opt_str<'a>(v: &'a Value, k: &str) -> Result<Option<&'a str>, CoreError> {
-    match v.get(k) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Str(s)) => Ok(Some(s)),
-        Some(_) => Err(corrupt("stored session has a field of the wrong type")),
-    }
+    v.loose_str(k)
+        .map_err(|_| corrupt("stored session has a field of the wrong type"))
+}
+
+fn time(v: &Value, k: &str) -> Option<f64> {
+    v.get(k).and_then(Value::as_f64).filter(|n| n.is_finite())
 }
 
 fn req_time(v: &Value, k: &str) -> Result<f64, CoreError> {
-    v.get(k)
-        .and_then(Value::as_f64)
-        .filter(|n| n.is_finite())
-        .ok_or(corrupt("stored session has no valid expiresAt"))
-}
-
-fn opt_member(w: &mut ObjectWriter, k: &str, v: Option<&str>) {
-    match v {
-        Some(s) => w.str(k, s),
-        None => w.null(k),
-    };
+    time(v, k).ok_or(corrupt("stored session has no valid expiresAt"))
 }
 
 impl Session {
@@ -98,46 +116,62 @@ impl Session {
             access_token: grant.access_token,
             token_type: grant.token_type,
             expires_at_ms: (now_ms + grant.expires_in_s * 1000.0).floor(),
+            received_at_ms: now_ms.floor(),
             refresh_token: grant.refresh_token,
             client_id,
             email,
         }
     }
 
-    /// The stored JSON (version 1).
-    pub fn encode(&self) -> String {
-        let mut w = ObjectWriter::new();
-        w.num("v", SESSION_VERSION)
-            .str("accessToken", self.access_token.secret())
-            .str("tokenType", &self.token_type)
-            .num("expiresAt", self.expires_at_ms);
-        opt_member(
-            &mut w,
-            "refreshToken",
-            self.refresh_token.as_ref().map(RefreshToken::secret),
-        );
-        w.str("clientId", &self.client_id);
-        opt_member(&mut w, "email", self.email.as_deref());
-        w.finish()
+    /// The stored document (version 1).
+    pub fn to_value(&self) -> Value {
+        Value::object([
+            ("v", Value::Num(SESSION_VERSION)),
+            ("accessToken", Value::Str(self.access_token.secret().into())),
+            ("tokenType", Value::Str(self.token_type.clone())),
+            ("expiresAt", Value::Num(self.expires_at_ms)),
+            ("receivedAt", Value::Num(self.received_at_ms)),
+            (
+                "refreshToken",
+                Value::opt_str(self.refresh_token.as_ref().map(RefreshToken::secret)),
+            ),
+            ("clientId", Value::Str(self.client_id.clone())),
+            ("email", Value::opt_str(self.email.as_deref())),
+        ])
     }
 
-    /// Reads the stored JSON; `BadResponse` (status 0) when corrupt, of an unknown version,
-    /// missing a field or with a non-finite `expiresAt`. Never panics.
-    pub fn decode(s: &str) -> Result<Session, CoreError> {
-        let v = stored(s)?;
-        let token_type = opt_str(&v, "tokenType")?
+    /// Reads the stored document; `BadResponse` (status 0) when it is not an object, of an
+    /// unknown version, missing a field or with a non-finite `expiresAt`. Never panics.
+    pub fn from_value(v: &Value) -> Result<Session, CoreError> {
+        let v = stored(v)?;
+        let token_type = opt_str(v, "tokenType")?
             .filter(|t| !t.is_empty())
             .unwrap_or("bearer");
+        let expires_at_ms = req_time(v, "expiresAt")?;
         Ok(Session {
-            access_token: AccessToken::new(req_str(&v, "accessToken")?),
+            access_token: AccessToken::new(req_str(v, "accessToken")?),
             token_type: String::from(token_type),
-            expires_at_ms: req_time(&v, "expiresAt")?,
-            refresh_token: opt_str(&v, "refreshToken")?
+            expires_at_ms,
+            received_at_ms: time(v, "receivedAt")
+                .filter(|r| *r <= expires_at_ms)
+                .unwrap_or(expires_at_ms),
+            refresh_token: opt_str(v, "refreshToken")?
                 .filter(|r| !r.is_empty())
                 .map(RefreshToken::new),
-            client_id: String::from(req_str(&v, "clientId")?),
-            email: opt_str(&v, "email")?.map(String::from),
+            client_id: String::from(req_str(v, "clientId")?),
+            email: opt_str(v, "email")?.map(String::from),
         })
+    }
+
+    /// Whether two sessions carry the same access token and expiry (no early-exit compare).
+    pub fn same_as(&self, other: &Session) -> bool {
+        self.access_token.same_as(&other.access_token) && self.expires_at_ms == other.expires_at_ms
+    }
+
+    /// Whether `other` is the same sign-in (same `client_id` and email): a rotation of it, not
+    /// another customer's or another sign-in's session.
+    pub fn same_sign_in(&self, other: &Session) -> bool {
+        self.client_id == other.client_id && self.email == other.email
     }
 
     /// `true` once the access token has expired (`now_ms >= expires_at_ms`).
@@ -145,9 +179,17 @@ impl Session {
         now_ms >= self.expires_at_ms
     }
 
-    /// `true` when the access token expires within `leeway_ms`.
+    /// The expiry and receipt time that decide the refresh point.
+    pub fn lifetime(&self) -> Lifetime {
+        Lifetime {
+            received_at_ms: self.received_at_ms,
+            expires_at_ms: self.expires_at_ms,
+        }
+    }
+
+    /// `true` from the refresh point on (see [`Lifetime::refresh_at`]).
     pub fn needs_refresh(&self, now_ms: f64, leeway_ms: f64) -> bool {
-        now_ms >= self.expires_at_ms - leeway_ms
+        now_ms >= self.lifetime().refresh_at(leeway_ms)
     }
 }
 
@@ -174,22 +216,22 @@ impl RebillySession {
     }
 
     /// `{"v":1,"token":"…","expiresAt":<ms>,"customerId":"…"}`.
-    pub fn encode(&self) -> String {
-        let mut w = ObjectWriter::new();
-        w.num("v", SESSION_VERSION)
-            .str("token", self.token.secret())
-            .num("expiresAt", self.expires_at_ms)
-            .str("customerId", &self.customer_id);
-        w.finish()
+    pub fn to_value(&self) -> Value {
+        Value::object([
+            ("v", Value::Num(SESSION_VERSION)),
+            ("token", Value::Str(self.token.secret().into())),
+            ("expiresAt", Value::Num(self.expires_at_ms)),
+            ("customerId", Value::Str(self.customer_id.clone())),
+        ])
     }
 
-    /// Reads the stored JSON; `BadResponse` (status 0) on anything wrong. Never panics.
-    pub fn decode(s: &str) -> Result<RebillySession, CoreError> {
-        let v = stored(s)?;
+    /// Reads the stored document; `BadResponse` (status 0) on anything wrong. Never panics.
+    pub fn from_value(v: &Value) -> Result<RebillySession, CoreError> {
+        let v = stored(v)?;
         Ok(RebillySession {
-            token: AccessToken::new(req_str(&v, "token")?),
-            expires_at_ms: req_time(&v, "expiresAt")?,
-            customer_id: String::from(req_str(&v, "customerId")?),
+            token: AccessToken::new(req_str(v, "token")?),
+            expires_at_ms: req_time(v, "expiresAt")?,
+            customer_id: String::from(req_str(v, "customerId")?),
         })
     }
 

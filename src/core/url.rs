@@ -1,65 +1,32 @@
 //! Percent-encoding, the validated [`BaseUrl`], and the URL builders of the contract.
 
 use super::error::CoreError;
-use super::json::write_u64;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
-const HEX: &[u8; 16] = b"0123456789ABCDEF";
-
-fn push_escaped(out: &mut String, b: u8) {
-    out.push('%');
-    out.push(char::from(HEX[usize::from(b >> 4)]));
-    out.push(char::from(HEX[usize::from(b & 15)]));
-}
+/// What JavaScript's `encodeURIComponent` escapes: everything but `A-Z a-z 0-9 - _ . ! ~ * ' ( )`.
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'!')
+    .remove(b'~')
+    .remove(b'*')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')');
 
 /// Exactly JavaScript's `encodeURIComponent`: keeps `A-Z a-z 0-9 - _ . ! ~ * ' ( )` and
 /// writes every other UTF-8 byte as `%XX` (upper-case hex).
 pub fn encode_component(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for &b in s.as_bytes() {
-        match b {
-            b'A'..=b'Z'
-            | b'a'..=b'z'
-            | b'0'..=b'9'
-            | b'-'
-            | b'_'
-            | b'.'
-            | b'!'
-            | b'~'
-            | b'*'
-            | b'\''
-            | b'('
-            | b')' => out.push(char::from(b)),
-            _ => push_escaped(&mut out, b),
-        }
-    }
-    out
-}
-
-fn push_form(out: &mut String, s: &str) {
-    for &b in s.as_bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => {
-                out.push(char::from(b))
-            }
-            b' ' => out.push('+'),
-            _ => push_escaped(out, b),
-        }
-    }
+    utf8_percent_encode(s, COMPONENT).to_string()
 }
 
 /// `application/x-www-form-urlencoded`, like the WHATWG `URLSearchParams` serializer:
 /// `k=v` pairs joined by `&`, space → `+`, `*-._` and alphanumerics kept, the rest `%XX`.
 pub fn encode_form(pairs: &[(&str, &str)]) -> String {
-    let mut out = String::new();
-    for (i, (k, v)) in pairs.iter().enumerate() {
-        if i > 0 {
-            out.push('&');
-        }
-        push_form(&mut out, k);
-        out.push('=');
-        push_form(&mut out, v);
-    }
-    out
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
 }
 
 fn is_loopback(host: &str) -> bool {
@@ -148,7 +115,7 @@ fn split_origin(s: &str) -> Result<(String, &str), &'static str> {
         let n = n.ok_or("URL has an invalid port")?;
         if n != if https { 443 } else { 80 } {
             origin.push(':');
-            write_u64(&mut origin, u64::from(n));
+            origin.push_str(&n.to_string());
         }
     }
     Ok((origin, tail))
@@ -213,7 +180,7 @@ pub fn exchange_path(token: &str, valid_for_minutes: u32) -> String {
     let mut s = String::from("/api/sys/users/exchange?token=");
     s.push_str(&encode_component(token));
     s.push_str("&validForInMinutes=");
-    write_u64(&mut s, u64::from(valid_for_minutes));
+    s.push_str(&valid_for_minutes.to_string());
     s
 }
 

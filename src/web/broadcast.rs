@@ -1,7 +1,7 @@
 //! Cross-tab messages over a `BroadcastChannel`. Messages are short strings: a one-letter kind
 //! followed by an encoded stored session, so no JSON library is needed here.
 
-use super::listener::Listener;
+use gloo_events::EventListener;
 use wasm_bindgen::JsCast;
 use web_sys::{BroadcastChannel, MessageEvent};
 
@@ -38,15 +38,15 @@ impl Message {
 /// An open channel with its message listener; closed when dropped.
 pub struct Channel {
     channel: BroadcastChannel,
-    _listener: Listener,
+    _listener: EventListener,
 }
 
 impl Channel {
     /// Opens channel `name`, calling `on_message` for every well-formed message from other tabs.
     pub fn open(name: &str, mut on_message: impl FnMut(Message) + 'static) -> Option<Channel> {
         let channel = BroadcastChannel::new(name).ok()?;
-        let listener = Listener::new(&channel, "message", move |event| {
-            let data = event.unchecked_into::<MessageEvent>().data();
+        let listener = EventListener::new(&channel, "message", move |event| {
+            let data = event.unchecked_ref::<MessageEvent>().data();
             if let Some(message) = data.as_string().as_deref().and_then(Message::decode) {
                 on_message(message);
             }

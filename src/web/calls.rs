@@ -1,15 +1,14 @@
 //! Every asynchronous call of the JS API as data ([`Call`]), run by one async function
 //! ([`run`]). The facade's exports only pack their arguments, so the `.wasm` holds a single
-//! Promise adapter instead of one per exported method (PITFALLS 10: each would be a separately
-//! monomorphised future). Arguments are decoded here, so a wrong one rejects with
+//! Promise adapter instead of one per exported method (each would be a separately monomorphised
+//! future; docs/PLATFORM.md, "What crates and async cost in the wasm"). Arguments are decoded here, so a wrong one rejects with
 //! `AuthError('invalid_config')` instead of throwing from the glue.
 
-use super::client::{session_object, Client, Inner};
+use super::client::{Client, Credentials};
 use super::error::WebError;
-use super::flows::Credentials;
 use super::options::{self, field};
 use super::rebilly::Rebilly;
-use super::refresh::Mode;
+use super::tab_state::session_object;
 use crate::core::config::Config;
 use crate::core::secret::{OneTimeToken, Password};
 use crate::core::url::BaseUrl;
@@ -21,23 +20,23 @@ pub enum Call {
     /// `NexudusAuth.create(options)`.
     Create(JsValue),
     /// `signIn({email, password, totp?, clientId?})`.
-    SignIn(Client, JsValue),
+    SignIn(Rc<Client>, JsValue),
     /// `exchangeToken(jwt, {validForInMinutes?}?)`.
-    Exchange(Client, JsValue, JsValue),
+    Exchange(Rc<Client>, JsValue, JsValue),
     /// `refresh()`.
-    Refresh(Client),
+    Refresh(Rc<Client>),
     /// `getAccessToken()`.
-    AccessToken(Client),
+    AccessToken(Rc<Client>),
     /// `fetch(input, init?)`.
-    Fetch(Client, JsValue, JsValue),
+    Fetch(Rc<Client>, JsValue, JsValue),
     /// `authenticatedLink(redirectUrl)`.
-    AuthenticatedLink(Client, JsValue),
+    AuthenticatedLink(Rc<Client>, JsValue),
     /// `portalLoginUrl(redirectUrl?)`.
-    PortalLoginUrl(Client, JsValue),
+    PortalLoginUrl(Rc<Client>, JsValue),
     /// `startPasswordReset(email, businessId?)`.
-    StartPasswordReset(Client, JsValue, JsValue),
+    StartPasswordReset(Rc<Client>, JsValue, JsValue),
     /// `completePasswordReset({token, newPassword, businessId?})`.
-    CompletePasswordReset(Client, JsValue),
+    CompletePasswordReset(Rc<Client>, JsValue),
     /// `RebillyAuth.create(options)`.
     RebillyCreate(JsValue),
     /// `rebilly.exchange(token, {invalidate?, oneTimePassword?}?)`.
@@ -49,7 +48,7 @@ pub enum Output {
     /// A plain JS value (session object, string, Response, undefined).
     Value(JsValue),
     /// A new `NexudusAuth` client.
-    Client(Client),
+    Client(Rc<Client>),
     /// A new `RebillyAuth` client.
     Rebilly(Rc<Rebilly>),
 }
@@ -80,7 +79,7 @@ pub async fn run(call: Call) -> Result<Output, WebError> {
         Call::Create(opts) => {
             let cfg = Config::new(options::config_input(&opts)?)?;
             Ok(Output::Client(
-                Inner::create(cfg, &field(&opts, "storage")).await?,
+                Client::create(cfg, &field(&opts, "storage")).await?,
             ))
         }
         Call::SignIn(c, opts) => {
@@ -113,9 +112,9 @@ pub async fn run(call: Call) -> Result<Output, WebError> {
                 &c.exchange(OneTimeToken::new(jwt), minutes).await?,
             ))
         }
-        Call::Refresh(c) => value(session_object(&c.refresh_shared(Mode::Forced).await?)),
+        Call::Refresh(c) => value(session_object(&c.refresh().await?)),
         Call::AccessToken(c) => value(c.access_token().await?),
-        Call::Fetch(c, input, init) => value(c.authorized_fetch(input, init).await?),
+        Call::Fetch(c, input, init) => value(c.fetch(input, init).await?),
         Call::AuthenticatedLink(c, redirect) => {
             let redirect = options::required(&redirect, "authenticatedLink needs a redirectUrl")?;
             value(c.authenticated_link(&redirect).await?)

@@ -3,6 +3,7 @@
 //! `auth_error.js`, with `code`, `status` and the server's `description`; secrets never appear.
 
 use crate::core::error::{CoreError, ErrorCode};
+use thiserror::Error;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/src/web/auth_error.js")]
@@ -20,23 +21,21 @@ extern "C" {
     ) -> JsAuthError;
 }
 
-/// Everything that can go wrong in the web layer.
-#[derive(Clone)]
+/// Everything that can go wrong in the web layer. `Display` is the `AuthError` message.
+#[derive(Clone, Debug, Error)]
 pub enum WebError {
     /// The server answered and the core judged the answer (keeps `error`/`error_description`).
-    Core(CoreError),
+    #[error(transparent)]
+    Core(#[from] CoreError),
     /// `fetch` rejected: offline, DNS, CORS, connection dropped.
+    #[error("The server could not be reached. Check the connection and try again.")]
     Network,
     /// No answer within the configured `timeoutMs`; the request was aborted.
+    #[error("The server took too long to answer.")]
     Timeout,
     /// The chosen storage threw or answered something unusable.
+    #[error("{0}")]
     Storage(&'static str),
-}
-
-impl From<CoreError> for WebError {
-    fn from(e: CoreError) -> Self {
-        WebError::Core(e)
-    }
 }
 
 impl WebError {
@@ -55,31 +54,11 @@ impl WebError {
         }
     }
 
-    /// Network trouble, timeouts and 5xx/429 answers: the session must be kept and retried later.
-    pub fn is_transient(&self) -> bool {
-        match self {
-            WebError::Core(e) => e.is_transient(),
-            WebError::Network | WebError::Timeout => true,
-            WebError::Storage(_) => false,
-        }
-    }
-
     /// A `Retry-After` the server asked for, in seconds.
     pub fn retry_after_s(&self) -> Option<f64> {
         match self {
             WebError::Core(e) => e.retry_after_s(),
             _ => None,
-        }
-    }
-
-    fn message(&self) -> String {
-        match self {
-            WebError::Core(e) => e.message(),
-            WebError::Network => {
-                "The server could not be reached. Check the connection and try again.".into()
-            }
-            WebError::Timeout => "The server took too long to answer.".into(),
-            WebError::Storage(why) => (*why).into(),
         }
     }
 
@@ -111,7 +90,7 @@ impl WebError {
         }
         JsAuthError::new(
             self.code().as_str(),
-            &self.message(),
+            &self.to_string(),
             status.unwrap_or(JsValue::NULL),
             description.unwrap_or(JsValue::NULL),
             extra.into(),

@@ -1,31 +1,9 @@
-//! `onChange` / `onWarning` subscribers. Callbacks are called with no Rust borrow held, so a
+//! `onChange` / `onWarning` subscribers (the events themselves are [`crate::core::AuthEvent`]). Callbacks are called with no Rust borrow held, so a
 //! callback may call back into the client; a throwing callback is reported, never propagated.
 
 use js_sys::Function;
 use std::cell::{Cell, RefCell};
 use wasm_bindgen::JsValue;
-
-/// The session events of the contract.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum AuthEvent {
-    /// A sign-in (password, exchange, reset) here or in another tab.
-    SignedIn,
-    /// A refresh here or in another tab.
-    TokenRefreshed,
-    /// A sign-out, an expired session, or a discarded stored session.
-    SignedOut,
-}
-
-impl AuthEvent {
-    /// The name JS sees.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AuthEvent::SignedIn => "SIGNED_IN",
-            AuthEvent::TokenRefreshed => "TOKEN_REFRESHED",
-            AuthEvent::SignedOut => "SIGNED_OUT",
-        }
-    }
-}
 
 /// A list of JS callbacks with ids for unsubscribing.
 #[derive(Default)]

@@ -1,21 +1,33 @@
-//! Sends a core [`HttpRequest`] with `fetch` and hands back a plain [`HttpResponse`].
-//! Every request has a timeout and is aborted with an `AbortController` when it passes.
+//! Sends a core [`HttpRequest`] with `gloo-net` and hands back a plain [`HttpResponse`] whose
+//! JSON the engine parsed. Every request has a timeout and is aborted with an
+//! `AbortController` when it passes.
 
 use super::error::WebError;
-use super::timer::Timeout;
+use super::json;
 use crate::core::error::CoreError;
-use crate::core::http::{HttpRequest, HttpResponse, MAX_BODY_BYTES};
+use crate::core::http::{
+    HttpRequest, HttpResponse, Method, RequestBody, ResponseBody, MAX_BODY_BYTES,
+};
+use gloo_net::http::{Request, RequestBuilder, Response};
+use gloo_timers::callback::Timeout;
 use std::cell::Cell;
 use std::rc::Rc;
-use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, Headers, RequestInit, Response};
+use web_sys::AbortController;
+
+/// Browsers keep timeouts as a signed 32-bit number of ms; a longer delay would fire at once.
+pub const MAX_DELAY_MS: f64 = 2_147_483_647.0;
+
+/// A delay for `setTimeout`: rounded up (a timer may fire a fraction of a ms early) and
+/// clamped to what browsers accept.
+pub fn timer_delay(ms: f64) -> u32 {
+    ms.ceil().clamp(0.0, MAX_DELAY_MS) as u32
+}
 
 /// A request timeout: an `AbortController` aborted by a timer (cancelled when dropped).
 pub struct Deadline {
     controller: AbortController,
     timed_out: Rc<Cell<bool>>,
-    _timer: Option<Timeout>,
+    _timer: Timeout,
 }
 
 impl Deadline {
@@ -25,7 +37,7 @@ impl Deadline {
         let timed_out = Rc::new(Cell::new(false));
         let timer = {
             let (controller, timed_out) = (controller.clone(), timed_out.clone());
-            Timeout::new(f64::from(ms), move || {
+            Timeout::new(ms, move || {
                 timed_out.set(true);
                 controller.abort();
             })
@@ -52,49 +64,55 @@ impl Deadline {
     }
 }
 
+fn build(request: &HttpRequest, deadline: &Deadline) -> Result<Request, WebError> {
+    let mut builder = match request.method {
+        Method::Get => RequestBuilder::new(&request.url),
+        Method::Post => Request::post(&request.url),
+    };
+    for (name, value) in &request.headers {
+        builder = builder.header(name, value);
+    }
+    let builder = builder.abort_signal(Some(&deadline.signal()));
+    let built = match &request.body {
+        None => builder.build(),
+        Some(RequestBody::Form(text)) => builder.body(text.as_str()),
+        Some(RequestBody::Json(value)) => builder.body(json::stringify(value)),
+    };
+    built.map_err(|_| WebError::config("invalid request"))
+}
+
+/// Sends an already built request (the caller's own, for `auth.fetch`) under `deadline`.
+pub async fn send_request(
+    request: Request,
+    deadline: Option<&Deadline>,
+) -> Result<Response, WebError> {
+    request
+        .send()
+        .await
+        .map_err(|_| deadline.map_or(WebError::Network, Deadline::failure))
+}
+
 /// Performs `request`, waiting at most `timeout_ms` for the status line and the body together.
 pub async fn send(request: &HttpRequest, timeout_ms: u32) -> Result<HttpResponse, WebError> {
-    let window = web_sys::window().ok_or(WebError::Network)?;
     let deadline = Deadline::new(timeout_ms)?;
-    let failed = |_| deadline.failure();
-
-    let headers = Headers::new().map_err(|_| WebError::Network)?;
-    for (name, value) in &request.headers {
-        headers
-            .set(name, value)
-            .map_err(|_| WebError::config("invalid header value"))?;
-    }
-    let init = RequestInit::new();
-    init.set_method(request.method.as_str());
-    init.set_headers(&headers);
-    init.set_signal(Some(&deadline.signal()));
-    if let Some(body) = &request.body {
-        init.set_body(&JsValue::from_str(body));
-    }
-    let response: Response = JsFuture::from(window.fetch_with_str_and_init(&request.url, &init))
-        .await
-        .map_err(failed)?
-        .unchecked_into();
+    let response = send_request(build(request, &deadline)?, Some(&deadline)).await?;
     let status = response.status();
-    let got = response.headers();
-    let content_type = got.get("content-type").ok().flatten();
-    let retry_after = got.get("retry-after").ok().flatten();
-    let text = response.text().map_err(|_| WebError::Network)?;
-    let body = JsFuture::from(text)
-        .await
-        .map_err(failed)?
-        .as_string()
-        .unwrap_or_default();
-    if body.len() > MAX_BODY_BYTES {
+    let retry_after = response.headers().get("retry-after");
+    let text = response.text().await.map_err(|_| deadline.failure())?;
+    if text.len() > MAX_BODY_BYTES {
         return Err(CoreError::BadResponse {
             status,
             reason: "response too large",
         }
         .into());
     }
+    let body = if text.trim().is_empty() {
+        ResponseBody::Empty
+    } else {
+        json::parse(&text).map_or(ResponseBody::NotJson, ResponseBody::Json)
+    };
     Ok(HttpResponse {
         status,
-        content_type,
         retry_after,
         body,
     })

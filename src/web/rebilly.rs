@@ -1,15 +1,17 @@
 //! The Rebilly customer session: an authentication token exchanged for a JWT
 //! (`POST {base}/authentication-tokens/{token}/exchange`), stored with its expiry.
 
-use super::clock::now_ms;
 use super::error::{set, WebError};
-use super::events::{AuthEvent, Subscribers};
+use super::events::Subscribers;
 use super::fetch::send;
+use super::json;
 use super::storage::Store;
+use super::tab_state::now_ms;
 use crate::core::requests::rebilly_exchange;
 use crate::core::responses::parse_rebilly;
 use crate::core::secret::OneTimeToken;
 use crate::core::session::RebillySession;
+use crate::core::sync::AuthEvent;
 use crate::core::url::BaseUrl;
 use std::cell::RefCell;
 use wasm_bindgen::JsValue;
@@ -21,8 +23,12 @@ pub struct Rebilly {
     timeout_ms: u32,
     store: Store,
     session: RefCell<Option<RebillySession>>,
-    /// `onChange` callbacks.
-    pub changes: Subscribers,
+    changes: Subscribers,
+}
+
+/// `Date.parse` at the edge: ms since the epoch, `None` for an invalid date.
+fn parse_date(s: &str) -> Option<f64> {
+    Some(js_sys::Date::parse(s)).filter(|ms| ms.is_finite())
 }
 
 impl Rebilly {
@@ -36,7 +42,8 @@ impl Rebilly {
         let (store, _warning) = Store::open(storage, key)?;
         let (stored, _) = store.read().await;
         let session = stored
-            .and_then(|s| RebillySession::decode(&s).ok())
+            .and_then(|s| json::parse(&s))
+            .and_then(|v| RebillySession::from_value(&v).ok())
             .filter(|s| s.expires_at_ms > now_ms());
         if session.is_none() {
             store.remove();
@@ -66,12 +73,20 @@ impl Rebilly {
             otp,
         )?;
         let response = send(&request, self.timeout_ms).await?;
-        let grant = parse_rebilly(&response, now_ms())?;
+        let grant = parse_rebilly(&response, now_ms(), parse_date)?;
         let session = RebillySession::from_grant(grant);
-        let _ = self.store.write(&session.encode()).await;
+        let _ = self
+            .store
+            .write(&json::stringify(&session.to_value()))
+            .await;
         *self.session.borrow_mut() = Some(session);
         self.emit(AuthEvent::SignedIn);
         Ok(self.session_js())
+    }
+
+    /// `onChange` callbacks.
+    pub fn changes(&self) -> &Subscribers {
+        &self.changes
     }
 
     /// `{token, expiresAt, customerId}` or null (null once expired).

@@ -125,17 +125,6 @@ impl Store {
         }
     }
 
-    /// Reads synchronously where the backend allows it (everything but a Promise-returning adapter).
-    pub fn read_now(&self) -> Option<String> {
-        match &*self.backend.borrow() {
-            Backend::Memory(v) => v.clone(),
-            Backend::Web(s) => s.get_item(&self.key).ok().flatten(),
-            Backend::Adapter(a) => call(a, "getItem", &[&self.key])
-                .ok()
-                .and_then(|v| v.as_string()),
-        }
-    }
-
     /// Stores `value`. A throwing backend keeps the value in memory and returns a warning.
     pub async fn write(&self, value: &str) -> Option<WebError> {
         let pending = match &*self.backend.borrow_mut() {
@@ -168,10 +157,11 @@ impl Store {
         };
         match result {
             Ok(v) => {
-                if let Some(p) = v.dyn_ref::<Promise>() {
-                    let quiet = Closure::<dyn FnMut(JsValue)>::new(|_| {});
-                    let _ = p.catch(&quiet);
-                    quiet.forget();
+                // Awaited in the background so a rejection is handled, not reported as unhandled.
+                if let Ok(p) = v.dyn_into::<Promise>() {
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let _ = JsFuture::from(p).await;
+                    });
                 }
                 None
             }
