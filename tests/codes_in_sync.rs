@@ -2,7 +2,8 @@
 //! The list of `AuthError` codes is written in several places: `ErrorCode::as_str` in
 //! `src/core/error.rs` (what the wasm throws), the `AuthErrorCode` union of the TypeScript types
 //! (`src/types.d.ts`, and `pkg-template/index.d.ts` should it ever declare the union itself), the
-//! "Error codes" table of `docs/CONTRACT.md`, and the demo's messages in `www/js/errors.js`.
+//! `ContractCode` union the type test `tests/e2e/types/usage.ts` checks it against, the "Error
+//! codes" table of `docs/CONTRACT.md`, and the demo's messages in `www/js/errors.js`.
 //! This test reads those files as text (it does not use the crate's API) and fails, naming the
 //! file and the codes, when a code is added to or removed from one place only.
 
@@ -71,11 +72,12 @@ fn rust_codes(error_rs: &str) -> Vec<String> {
         .collect()
 }
 
-/// The quoted members of `type AuthErrorCode = 'a' | 'b' …;`, or `None` when the file does not
-/// declare the union (it may only re-export it).
-fn ts_codes(dts: &str) -> Option<Vec<String>> {
-    let start = dts.find("type AuthErrorCode")?;
-    let rest = dts.get(start + "type AuthErrorCode".len()..)?.trim_start();
+/// The quoted members of `type <name> = 'a' | 'b' …;`, or `None` when the file does not declare
+/// that union (it may only re-export it).
+fn ts_union(dts: &str, name: &str) -> Option<Vec<String>> {
+    let decl = format!("type {name}");
+    let start = dts.find(&decl)?;
+    let rest = dts.get(start + decl.len()..)?.trim_start();
     let rest = rest.strip_prefix('=')?;
     let union = rest.get(..rest.find(';')?)?;
     let mut out = Vec::new();
@@ -182,11 +184,19 @@ fn error_codes_are_the_same_everywhere() {
     ];
     let mut unions = 0;
     for dts in ["src/types.d.ts", "pkg-template/index.d.ts"] {
-        if let Some(codes) = ts_codes(&read(dts)) {
+        if let Some(codes) = ts_union(&read(dts), "AuthErrorCode") {
             unions += 1;
             lists.push((format!("{dts} (AuthErrorCode)"), to_set(dts, codes)));
         }
     }
+    let usage = "tests/e2e/types/usage.ts";
+    lists.push((
+        format!("{usage} (ContractCode)"),
+        to_set(
+            usage,
+            ts_union(&read(usage), "ContractCode").unwrap_or_default(),
+        ),
+    ));
     assert!(
         unions > 0,
         "no `type AuthErrorCode = …;` union found in src/types.d.ts or pkg-template/index.d.ts"
@@ -222,11 +232,17 @@ fn set(items: &[&str]) -> Codes {
 fn readers_find_the_codes_of_each_format() {
     assert_eq!(rust_codes(ERROR_RS), ["network", "timeout"]);
     assert_eq!(
-        ts_codes("/** x */\nexport type AuthErrorCode =\n  | 'network' | \"timeout\";\nexport interface X { a: 'no'; }"),
+        ts_union(
+            "/** x */\nexport type AuthErrorCode =\n  | 'network' | \"timeout\";\nexport interface X { a: 'no'; }",
+            "AuthErrorCode"
+        ),
         Some(vec!["network".to_string(), "timeout".to_string()])
     );
     assert_eq!(
-        ts_codes("export type { AuthErrorCode } from './x.js';"),
+        ts_union(
+            "export type { AuthErrorCode } from './x.js';",
+            "AuthErrorCode"
+        ),
         None
     );
     let md = "## Error codes\n\n| code | when |\n|---|---|\n| `network` | offline |\n| `timeout` | slow |\n\n## Wire format\n| `not_a_code` | x |\n";
