@@ -10,7 +10,7 @@ use super::secret::OneTimeToken;
 use std::fmt;
 use thiserror::Error;
 
-/// The `code` of a JS `AuthError` (see the contract, `API.md`).
+/// The `code` of a JS `AuthError` (docs/CONTRACT.md, "Error codes"; `tests/codes_in_sync.rs` keeps the lists equal).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum ErrorCode {
     /// `invalid_grant` at sign-in: wrong email/password, or a suspended account.
