@@ -255,7 +255,11 @@ impl CoreError {
                 with_detail(ErrorCode::BadResponse.default_message(), Some(reason))
             }
             _ => {
-                let errors = self.errors().join("; ");
+                let mut errors = String::new();
+                for (i, e) in self.errors().iter().enumerate() {
+                    errors.push_str(if i == 0 { "" } else { "; " });
+                    errors.push_str(e);
+                }
                 let detail = self
                     .description()
                     .or(Some(errors.as_str()).filter(|e| !e.is_empty()));
