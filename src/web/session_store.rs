@@ -145,14 +145,9 @@ impl SessionStore {
                             if event.key().as_deref() != Some(me.key()) {
                                 return;
                             }
-                            // Removed → signed out; an unreadable value is ignored (loses nothing).
-                            match event.new_value().map(|v| decode(&v)) {
-                                None => me.state.adopt(None, AuthEvent::SignedOut),
-                                Some(Some(remote)) => {
-                                    me.state.adopt(Some(remote), AuthEvent::SignedIn)
-                                }
-                                Some(None) => {}
-                            }
+                            // Removed, or unreadable (what a reload would discard too) → signed out.
+                            let remote = event.new_value().and_then(|v| decode(&v));
+                            me.state.adopt(remote, AuthEvent::SignedIn);
                         }
                     }));
             }
@@ -161,15 +156,12 @@ impl SessionStore {
         let name = ["nexudus-auth:", self.key()].concat();
         *self.channel.borrow_mut() = Channel::open(&name, move |message| {
             let Some(me) = me.upgrade() else { return };
-            // An unreadable session in a message is ignored: it must not sign this tab out.
-            let update = match message {
-                Message::SignedIn(s) => decode(&s).map(|r| (Some(r), AuthEvent::SignedIn)),
-                Message::Refreshed(s) => decode(&s).map(|r| (Some(r), AuthEvent::TokenRefreshed)),
-                Message::SignedOut => Some((None, AuthEvent::SignedOut)),
+            let (remote, hint) = match message {
+                Message::SignedIn(s) => (decode(&s), AuthEvent::SignedIn),
+                Message::Refreshed(s) => (decode(&s), AuthEvent::TokenRefreshed),
+                Message::SignedOut => (None, AuthEvent::SignedOut),
             };
-            if let Some((remote, hint)) = update {
-                me.state.adopt(remote, hint);
-            }
+            me.state.adopt(remote, hint);
         });
     }
 
