@@ -307,7 +307,8 @@ impl RebillyAuth {
     }
 }
 
-/// `endpoints.system.auth.login(token, validForInMinutes = 1440)`: the exchange path.
+/// `endpoints.system.auth.login(token, validForInMinutes?)`: the exchange path (the default and
+/// range are `core::config`'s).
 #[wasm_bindgen(js_name = endpointsSystemAuthLogin)]
 pub fn endpoints_system_auth_login(
     token: &str,
