@@ -28,16 +28,20 @@ pub fn decode(raw: &str) -> Option<Session> {
 /// Storage, ledger and broadcast of one client.
 pub struct SessionStore {
     store: Store,
+    /// The team admin's own session while they act for a member (`<storageKey>:admin`).
+    aside: Store,
     state: Rc<TabState>,
     channel: RefCell<Option<Channel>>,
     storage_events: RefCell<Option<EventListener>>,
 }
 
 impl SessionStore {
-    /// Keeps `state`'s session in `store`.
-    pub fn new(store: Store, state: Rc<TabState>) -> SessionStore {
+    /// Keeps `state`'s session in `store`, and an admin's own session in `aside` while they
+    /// impersonate a team member.
+    pub fn new(store: Store, aside: Store, state: Rc<TabState>) -> SessionStore {
         SessionStore {
             store,
+            aside,
             state,
             channel: RefCell::new(None),
             storage_events: RefCell::new(None),
@@ -101,11 +105,29 @@ impl SessionStore {
         if self.shared() {
             ledger::forget(self.key());
         }
+        self.aside.remove();
         self.state.set(None);
         self.post(&Message::SignedOut);
         if was_signed_in {
             self.state.emit(AuthEvent::SignedOut);
         }
+    }
+
+    /// Keeps the admin's own session aside while they act for a team member.
+    pub async fn set_aside(&self, admin: &Session) {
+        if let Some(w) = self.aside.write(&encode(admin)).await {
+            self.state.warn(&w);
+        }
+    }
+
+    /// The admin's session kept aside, if any.
+    pub async fn aside(&self) -> Option<Session> {
+        self.aside.read().await.0.and_then(|raw| decode(&raw))
+    }
+
+    /// Forgets the admin's session kept aside.
+    pub fn clear_aside(&self) {
+        self.aside.remove();
     }
 
     /// The copies other tabs may have written: the stored one and the last lock holder's ledger
