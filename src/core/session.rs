@@ -5,14 +5,15 @@
 //! "refreshToken":"…"|null,"clientId":"…","email":"…"|null}`. An unknown `v` or anything
 //! corrupt is refused (`BadResponse` with status 0), so the caller discards it and signs out.
 //! `receivedAt` (when the tokens arrived) lets every tab compute the same refresh point; a
-//! session stored without it reads as received at its expiry (lifetime unknown).
+//! session stored without it (or with a receipt after its expiry) reads as received at the epoch:
+//! its lifetime is unknown, so the configured leeway applies uncapped.
 
 use super::error::CoreError;
 use super::responses::{RebillyGrant, TokenGrant};
 use super::secret::{AccessToken, RefreshToken};
 use super::value::Value;
 
-/// The version written by [`Session::encode`] and [`RebillySession::encode`].
+/// The version written by [`Session::to_value`] and [`RebillySession::to_value`].
 pub const SESSION_VERSION: f64 = 1.0;
 
 /// The `client_id` the real portal sends: `nexudus.portal.<email>`.
@@ -154,7 +155,7 @@ impl Session {
             expires_at_ms,
             received_at_ms: time(v, "receivedAt")
                 .filter(|r| *r <= expires_at_ms)
-                .unwrap_or(expires_at_ms),
+                .unwrap_or(expires_at_ms.min(0.0)),
             refresh_token: opt_str(v, "refreshToken")?
                 .filter(|r| !r.is_empty())
                 .map(RefreshToken::new),
