@@ -6,9 +6,9 @@
 #   --dev      debug build, no wasm-opt (quick iterations; same layout)
 # Steps: cargo build -p nexudus-auth --target wasm32-unknown-unknown
 #        wasm-bindgen --target web --out-dir pkg ; wasm-bindgen --target bundler --out-dir pkg/bundler
-#        $WASM_OPT -Oz --strip-debug --strip-producers on both _bg.wasm   (never -all: REPORT P3)
+#        $WASM_OPT -Oz --strip-debug --strip-producers on both _bg.wasm   (never -all: docs/PLATFORM.md#wasm-opt-all)
 #        pkg-template/ -> pkg/ (__VERSION__ = crate version, __AUTH_ERROR_MODULE__ = ./snippets/…/auth_error.js)
-#        load the optimized wasm once in node (catches a broken wasm-opt, REPORT P2/P5), print sizes.
+#        load the optimized wasm once in node (catches a broken wasm-opt: docs/PLATFORM.md#binaryen-version), print sizes.
 # The package is assembled in target/pkg-staging and then moved to pkg/ (a failed build leaves no half pkg/).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -64,7 +64,7 @@ rm -f "$STAGE/package.json" "$STAGE/.gitignore" "$STAGE/bundler/package.json" "$
 if [ "$PROFILE" = release ]; then
   [ -n "${WASM_OPT:-}" ] && [ -x "$WASM_OPT" ] || die "WASM_OPT not set or not executable: run scripts/setup.sh"
   WO_VER=$("$WASM_OPT" --version)
-  grep -q 'version 1[3-9][0-9]' <<<"$WO_VER" || die "$WASM_OPT is not binaryen >= 130 (Debian's 108 corrupts the output, REPORT P2)"
+  grep -q 'version 1[3-9][0-9]' <<<"$WO_VER" || die "$WASM_OPT is not binaryen >= 130 (Debian's 108 corrupts the output: docs/PLATFORM.md#binaryen-version)"
   step "wasm-opt -Oz --strip-debug --strip-producers ($WO_VER)"
   # both files in parallel: binaryen.js spends most of its ~7 s per run starting up
   pids=()
@@ -112,7 +112,7 @@ else
   warn "pkg-template/ missing: pkg/ holds only wasm-bindgen's output"
 fi
 
-# ---------------------------------------------------------------- load check (release artefact, P2/P5)
+# ---------------------------------------------------------------- load check (release artefact, docs/PLATFORM.md#binaryen-version)
 step "load the built wasm in node (compile + instantiate + start)"
 node --input-type=module -e '
   import { readFileSync } from "node:fs";
@@ -124,12 +124,12 @@ node --input-type=module -e '
     glue.initSync({ module: bytes });
     console.log("   ok: instantiated", bytes.length, "bytes");
   } catch (e) {
-    // CompileError/LinkError or a table error = broken wasm-opt/bindgen output (REPORT P2/P3): fail.
+    // CompileError/LinkError or a table error = broken wasm-opt/bindgen output (docs/PLATFORM.md#binaryen-version, #wasm-opt-all): fail.
     const broken = e instanceof WebAssembly.CompileError || e instanceof WebAssembly.LinkError ||
       /Table|import kind|invalid value type/i.test(String(e && e.message));
     console.error(`   ${broken ? "BROKEN" : "note"}: ${e && e.name}: ${e && e.message}`);
     process.exit(broken ? 1 : 0);
-  }' "$STAGE" "$CRATE" || die "the optimized wasm does not load: see above (REPORT P2/P3)"
+  }' "$STAGE" "$CRATE" || die "the optimized wasm does not load: see above (docs/PLATFORM.md#binaryen-version)"
 
 # ---------------------------------------------------------------- swap into place
 rm -rf "$OUT"

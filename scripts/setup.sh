@@ -2,8 +2,8 @@
 # scripts/setup.sh: idempotent installer of everything nexudus-auth needs to build, test and demo.
 # Installs only what is missing, so a second run takes a few seconds.
 #
-# Adapted from the project's shared toolchain installer (../shared/toolchain/setup-wasm-toolchain.sh,
-# measured in ../shared/toolchain/REPORT.md); this copy lives in the repo so nothing outside it is needed.
+# Self-contained: it reads nothing outside the repo. Why each step is the way it is (routes, pins,
+# workarounds) is in docs/PLATFORM.md, sections 6 and 12-17.
 #
 # Usage:  bash scripts/setup.sh [--no-browsers]
 #   --no-browsers   skip Chromium, chromedriver, Firefox ESR and geckodriver (enough for scripts/demo.sh)
@@ -18,7 +18,7 @@
 #            "route (a)": rustc-web 1.96 + rust-web-src + -Zbuild-std, linked with wasm-ld-19
 #   cargo    wasm-bindgen-cli at EXACTLY Cargo.lock's wasm-bindgen version; geckodriver 0.37.1
 #   npm      binaryen 132 (wasm-opt). Never Debian's binaryen 108: it corrupts wasm-bindgen 0.2.13x
-#            output (REPORT P2); never `wasm-opt -all` (P3).
+#            output (docs/PLATFORM.md#binaryen-version); never `wasm-opt -all` (#wasm-opt-all).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -110,15 +110,15 @@ fi
 [ "$FORCE_ROUTE" = rustup ] && [ "$ROUTE" != rustup ] && die "FORCE_ROUTE=rustup but no rustup wasm32 std"
 
 if [ -z "$ROUTE" ]; then
-  # Route (a) of REPORT.md: rustc-web/cargo-web 1.96 (bookworm-security) + its library sources
+  # Route (a), docs/PLATFORM.md#debian-rust-route: rustc-web/cargo-web 1.96 (bookworm-security) + its library sources
   # (/usr/lib/rustlib/src/rust -> /usr/src/rustc-1.96.0) let cargo rebuild std for wasm32
-  # (CARGO_UNSTABLE_BUILD_STD); Debian's rustc has no rust-lld, lld-19 provides wasm-ld-19 (P8).
+  # (CARGO_UNSTABLE_BUILD_STD); Debian's rustc has no rust-lld, lld-19 provides wasm-ld-19.
   ROUTE=debian; RUST_DID="route (a): Debian rustc-web + build-std"
   apt_install rustc-web cargo-web rust-web-src libstd-rust-web-dev lld-19
   [ -d /usr/lib/rustlib/src/rust/library/std ] || die "rust-web-src did not provide /usr/lib/rustlib/src/rust/library"
   mkdir -p "$NEXUDUS_TOOLS_DIR/debian-rust/bin"
   ln -sf /usr/bin/cargo /usr/bin/rustc /usr/bin/rustdoc "$NEXUDUS_TOOLS_DIR/debian-rust/bin/"
-  # tools that ask `rustc --print target-libdir --target wasm32-unknown-unknown` want it to exist (P6)
+  # tools that ask `rustc --print target-libdir --target wasm32-unknown-unknown` want it to exist (docs/PLATFORM.md#wasm-pack-sysroot)
   $SUDO mkdir -p /usr/lib/rustlib/wasm32-unknown-unknown/lib
   export PATH="$NEXUDUS_TOOLS_DIR/debian-rust/bin:$PATH" RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc
   export RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort
@@ -155,7 +155,7 @@ cargo_tool() {  # cargo_tool <crate> <version> <binary>; sets TOOL_DID
   fi
   info "cargo install $crate --version $ver --locked"
   if ! cargo install --quiet --force "$crate" --version "$ver" --locked; then
-    # wasm-bindgen-cli 0.2.130's lockfile pins webpki-roots 1.0.11, absent from this index (P1)
+    # wasm-bindgen-cli 0.2.130's lockfile pins webpki-roots 1.0.11, absent from this index (docs/PLATFORM.md#wasm-bindgen-cli-locked)
     warn "--locked failed; retrying without --locked"
     cargo install --quiet --force "$crate" --version "$ver"
   fi
@@ -198,7 +198,7 @@ step "env file $NEXUDUS_ENV_FILE"
     echo "export PATH=\"$NEXUDUS_TOOLS_DIR/debian-rust/bin:$NEXUDUS_TOOLS_DIR/bin:$CARGO_BIN:\$PATH\""
     echo "export RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1"
     echo "export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld-19"
-    # applies to every cargo run (host builds rebuild std too, ~40 s once per target dir, P7)
+    # applies to every cargo run (host builds rebuild std too, ~40 s once per target dir: docs/PLATFORM.md#build-std-host)
     echo "export CARGO_UNSTABLE_BUILD_STD=std,panic_abort"
   else
     echo "export PATH=\"$NEXUDUS_TOOLS_DIR/bin:$CARGO_BIN:\$PATH\""
@@ -207,7 +207,7 @@ step "env file $NEXUDUS_ENV_FILE"
   echo "export WASM_OPT=\"$WASM_OPT\"   # binaryen ${BINARYEN_NPM_VERSION%%.*} (never Debian's 108, never -all)"
   echo "export WASM_BINDGEN_VERSION=$WASM_BINDGEN_VERSION"
   # Drivers under their own names: the runner picks Firefox when both CHROMEDRIVER and GECKODRIVER
-  # are set (P9), so test.sh sets exactly one of them per run.
+  # are set (docs/PLATFORM.md#both-drivers), so test.sh sets exactly one of them per run.
   if [ -x /usr/bin/chromedriver ]; then echo "export NEXUDUS_CHROMEDRIVER=/usr/bin/chromedriver"; fi
   if [ -x "$CARGO_BIN/geckodriver" ]; then echo "export NEXUDUS_GECKODRIVER=\"$CARGO_BIN/geckodriver\""; fi
 } > "$NEXUDUS_ENV_FILE.tmp"

@@ -10,7 +10,7 @@
 //!   Tested natively with `cargo test`.
 //! * `web` (wasm32 only): the thin browser layer (fetch, storage, timers, Web Locks,
 //!   BroadcastChannel, DOM listeners) that carries out what the core decides.
-//! * `facade` (wasm32 only): the one `#[wasm_bindgen]` file, the JavaScript API of `../shared/API.md`.
+//! * `facade` (wasm32 only): the one `#[wasm_bindgen]` file, the JavaScript API of docs/CONTRACT.md.
 #![deny(missing_docs)]
 
 pub mod core;

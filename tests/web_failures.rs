@@ -204,7 +204,7 @@ async fn a_corrupt_stored_session_is_discarded_and_announced() {
     auth.on_change(cb.as_ref().clone()).unwrap();
     cb.forget();
     assert!(auth.session().is_null(), "never trusted");
-    nexudus_auth::web::timer::sleep(20.0).await;
+    gloo_timers::future::TimeoutFuture::new(20).await;
     assert_eq!(events.get(0).as_string().as_deref(), Some("SIGNED_OUT"));
     assert!(storage.get_item(&key).unwrap().is_none(), "discarded");
 }
@@ -263,7 +263,7 @@ async fn sign_out_during_an_in_flight_refresh_stays_signed_out() {
     )
     .await;
     let pending = auth.refresh();
-    nexudus_auth::web::timer::sleep(50.0).await;
+    gloo_timers::future::TimeoutFuture::new(50).await;
     auth.sign_out();
     let outcome = wait(pending).await;
     clear_faults().await;

@@ -219,9 +219,11 @@ async fn json_body_is_unsupported_grant_type() {
     .await;
     let response = nexudus_auth::core::http::HttpResponse {
         status,
-        content_type: Some("application/json".into()),
         retry_after: None,
-        body,
+        body: nexudus_auth::web::json::parse(&body).map_or(
+            nexudus_auth::core::http::ResponseBody::NotJson,
+            nexudus_auth::core::http::ResponseBody::Json,
+        ),
     };
     let Err(err) = nexudus_auth::core::responses::parse_token(
         &response,

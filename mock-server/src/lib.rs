@@ -2,7 +2,7 @@
 //! with control endpoints (`/mock/*`) for its demo page and tests.
 //!
 //! It is deliberately independent of the client crate: it implements the documents
-//! (`docs/ARCHITECTURE.md` "Mock server", `../shared/API.md`, the seeds), so a client that
+//! (`docs/ARCHITECTURE.md` "Mock server", `docs/CONTRACT.md` "Wire format"), so a client that
 //! misreads them fails here the way it would against the real services.
 //!
 //! ```no_run

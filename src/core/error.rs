@@ -10,7 +10,7 @@ use super::secret::OneTimeToken;
 use std::fmt;
 use thiserror::Error;
 
-/// The `code` of a JS `AuthError` (see the contract, `API.md`).
+/// The `code` of a JS `AuthError` (docs/CONTRACT.md, "Error codes"; `tests/codes_in_sync.rs` keeps the lists equal).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum ErrorCode {
     /// `invalid_grant` at sign-in: wrong email/password, or a suspended account.
@@ -255,7 +255,11 @@ impl CoreError {
                 with_detail(ErrorCode::BadResponse.default_message(), Some(reason))
             }
             _ => {
-                let errors = self.errors().join("; ");
+                let mut errors = String::new();
+                for (i, e) in self.errors().iter().enumerate() {
+                    errors.push_str(if i == 0 { "" } else { "; " });
+                    errors.push_str(e);
+                }
                 let detail = self
                     .description()
                     .or(Some(errors.as_str()).filter(|e| !e.is_empty()));

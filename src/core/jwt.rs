@@ -2,12 +2,12 @@
 //!
 //! **No signature check**: the claims are read for display and scheduling hints (`sub`,
 //! `email`, `exp`), never to make a security decision. The server checks the token on every
-//! call; the client trusts `expires_in`, not `exp`. The browser layer parses the payload text
-//! that [`payload`] returns with `JSON.parse`, and [`Claims::from_value`] reads it.
+//! call; the client trusts `expires_in`, not `exp`. The browser layer decodes the segment that
+//! [`payload_base64`] returns with the engine's own `atob` and `JSON.parse` (no base64 or JSON
+//! code ships in the wasm; docs/ARCHITECTURE.md, "Dependencies"), and [`Claims::from_value`]
+//! reads the result.
 
 use super::value::Value;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 
 /// Tokens longer than this are not decoded.
 pub const MAX_JWT_BYTES: usize = 16 * 1024;
@@ -41,10 +41,10 @@ impl Claims {
     }
 }
 
-/// The payload text of a compact JWS (`header.payload.signature`, base64url without padding,
-/// trailing `=` tolerated), without checking the signature; `None` when it is not three
-/// segments, too long, or not base64url of UTF-8.
-pub fn payload(jwt: &str) -> Option<String> {
+/// The payload of a compact JWS (`header.payload.signature`) in the standard base64 alphabet
+/// with padding, ready for `atob`; `None` when the token is too long, not three segments, or the
+/// payload has a character outside base64url. The signature is not checked.
+pub fn payload_base64(jwt: &str) -> Option<String> {
     if jwt.len() > MAX_JWT_BYTES {
         return None;
     }
@@ -53,6 +53,17 @@ pub fn payload(jwt: &str) -> Option<String> {
     if parts.next().is_some() {
         return None;
     }
-    let bytes = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
-    String::from_utf8(bytes).ok()
+    let mut out = String::with_capacity(payload.len() + 3);
+    for c in payload.trim_end_matches('=').chars() {
+        out.push(match c {
+            '-' => '+',
+            '_' => '/',
+            c if c.is_ascii_alphanumeric() || c == '+' || c == '/' => c,
+            _ => return None,
+        });
+    }
+    while out.len() % 4 != 0 {
+        out.push('=');
+    }
+    Some(out)
 }

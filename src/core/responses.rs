@@ -63,13 +63,14 @@ fn is_2xx(status: u16) -> bool {
     (200..300).contains(&status)
 }
 
-/// Parses `Retry-After` given in seconds (an HTTP date gives `None`).
+/// Parses `Retry-After` given in whole seconds (an HTTP date or a fraction gives `None`).
 pub fn parse_retry_after(h: Option<&str>) -> Option<f64> {
     let h = h?.trim();
-    if h.is_empty() || !h.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+    if h.is_empty() || !h.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    h.parse::<f64>().ok().filter(|n| n.is_finite() && *n >= 0.0)
+    // Whole seconds (RFC 9110 delay-seconds); integers only, so no float tables in the wasm.
+    h.parse::<u32>().ok().map(f64::from)
 }
 
 /// 429 and 5xx → `Http`.
@@ -169,7 +170,7 @@ fn grant_from(v: &Value) -> Result<TokenGrant, &'static str> {
         .ok_or("missing access_token")?;
     let expires_in = match v.get("expires_in") {
         Some(Value::Num(n)) => Some(*n),
-        Some(Value::Str(s)) => s.trim().parse::<f64>().ok(),
+        Some(Value::Str(s)) => s.trim().parse::<u32>().ok().map(f64::from),
         _ => None,
     }
     // Its milliseconds must be finite too, or the session could not be stored.

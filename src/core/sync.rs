@@ -3,7 +3,7 @@
 //! and after the server's answer. The browser layer gathers the copies (its own, the stored one,
 //! the IndexedDB ledger, a BroadcastChannel message) and carries out what these functions return.
 //!
-//! The rules follow from two facts of the platform (docs/PLATFORM.md): Nexudus rotates the
+//! The rules follow from two facts of the platform (docs/PLATFORM.md#refresh-token-rotation, #cross-tab-storage-order): Nexudus rotates the
 //! refresh token on every refresh, so a tab that refreshes with a rotated-away token is told
 //! `invalid_grant`; and a `localStorage` read right after a lock hand-off may be stale.
 

@@ -18,7 +18,7 @@ const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
 /// Exactly JavaScript's `encodeURIComponent`: keeps `A-Z a-z 0-9 - _ . ! ~ * ' ( )` and
 /// writes every other UTF-8 byte as `%XX` (upper-case hex).
 pub fn encode_component(s: &str) -> String {
-    utf8_percent_encode(s, COMPONENT).to_string()
+    utf8_percent_encode(s, COMPONENT).collect()
 }
 
 /// `application/x-www-form-urlencoded`, like the WHATWG `URLSearchParams` serializer:

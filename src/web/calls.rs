@@ -1,7 +1,7 @@
 //! Every asynchronous call of the JS API as data ([`Call`]), run by one async function
 //! ([`run`]). The facade's exports only pack their arguments, so the `.wasm` holds a single
 //! Promise adapter instead of one per exported method (each would be a separately monomorphised
-//! future; docs/PLATFORM.md, "What crates and async cost in the wasm"). Arguments are decoded here, so a wrong one rejects with
+//! future; docs/PLATFORM.md#crate-costs). Arguments are decoded here, so a wrong one rejects with
 //! `AuthError('invalid_config')` instead of throwing from the glue.
 
 use super::client::{Client, Credentials};

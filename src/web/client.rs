@@ -40,9 +40,15 @@ pub struct Credentials {
     pub client_id: Option<String>,
 }
 
-/// The claims of a JWT's payload (unverified; see [`crate::core::jwt`]).
+/// The claims of a JWT's payload (unverified; see [`crate::core::jwt`]): decoded with `atob`
+/// (a binary string of byte values) and read as UTF-8 JSON.
 fn claims(token: &str) -> Option<Claims> {
-    Claims::from_value(&json::parse(&jwt::payload(token)?)?)
+    let binary = web_sys::window()?.atob(&jwt::payload_base64(token)?).ok()?;
+    let bytes: Vec<u8> = binary
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).ok())
+        .collect::<Option<_>>()?;
+    Claims::from_value(&json::parse(std::str::from_utf8(&bytes).ok()?)?)
 }
 
 /// One `NexudusAuth` instance.

@@ -1,6 +1,6 @@
 // The refresh ledger: the last session a lock holder wrote, kept in IndexedDB. Chromium does not
 // order localStorage after Web Locks (a tab that takes the lock may still read the old value, while
-// IndexedDB reads go through the browser process and are never stale: PITFALLS 3), so the lock's
+// IndexedDB reads go through the browser process and are never stale: docs/PLATFORM.md#cross-tab-storage-order), so the lock's
 // double check reads this copy. Every failure resolves quietly (null / undefined): the ledger only
 // ever adds certainty, the caller works without it.
 const STORE = 'sessions';

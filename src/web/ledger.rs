@@ -1,5 +1,5 @@
 //! The refresh ledger (`ledger.js`): the session the last lock holder wrote, in IndexedDB, which
-//! unlike `localStorage` is never stale right after a Web Lock hand-off (PITFALLS 3). Only used
+//! unlike `localStorage` is never stale right after a Web Lock hand-off (docs/PLATFORM.md#cross-tab-storage-order). Only used
 //! for storages shared across tabs; a missing or failing IndexedDB reads as "no entry".
 
 use wasm_bindgen::prelude::*;

@@ -5,8 +5,8 @@
 //! * Across tabs, a Web Lock keyed by storage key + client id serialises refreshes. Under the
 //!   lock the freshest copy (this tab's, updated by other tabs' messages, the stored one, and the
 //!   IndexedDB ledger the previous holder wrote) decides between adopting another tab's rotation
-//!   and refreshing ([`crate::core::sync`]). Why the ledger: docs/PLATFORM.md, "Cross-tab
-//!   storage is not ordered by Web Locks".
+//!   and refreshing ([`crate::core::sync`]). Why the ledger:
+//!   docs/PLATFORM.md#cross-tab-storage-order.
 //! * After the answer, the refresh is kept only if this tab still holds the session it
 //!   refreshed, and `invalid_grant` signs out only when no other tab holds a newer session.
 //! * Events are fired only after the lock is released.

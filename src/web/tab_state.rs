@@ -1,7 +1,7 @@
 //! This tab's view of the session: the current session, its refresh schedule (the core's
 //! [`Scheduler`]), and the `onChange` / `onWarning` subscribers. Events wait while this tab
 //! holds the refresh lock, so a callback that calls back into the client cannot deadlock
-//! (docs/PLATFORM.md, "Callbacks under a lock").
+//! (docs/PLATFORM.md#callbacks-under-lock).
 
 use super::error::WebError;
 use super::events::Subscribers;

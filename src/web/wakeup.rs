@@ -1,6 +1,6 @@
 //! When to refresh in the background: one timer armed for the scheduler's next deadline, and
 //! wake-up listeners (`focus`, `online`, `pageshow`, `visibilitychange`), because background
-//! tabs throttle timers and a sleeping laptop fires none (docs/PLATFORM.md, "Timers").
+//! tabs throttle timers and a sleeping laptop fires none (docs/PLATFORM.md#throttled-timers).
 
 use super::fetch::timer_delay;
 use super::refresher::{Mode, Refresher};
