@@ -6,7 +6,7 @@
 
 use nexudus_auth::core::error::CoreError;
 use nexudus_auth::core::http::{HttpResponse, ResponseBody};
-use nexudus_auth::core::jwt::{payload, Claims};
+use nexudus_auth::core::jwt::{payload_base64, Claims};
 use nexudus_auth::core::responses::*;
 use nexudus_auth::core::session::{RebillySession, Session};
 use nexudus_auth::core::url::{check_redirect, encode_component, encode_form, BaseUrl};
@@ -106,7 +106,8 @@ proptest! {
         let mut r = resp(status, &text);
         r.retry_after = ra;
         every_parser(&r);
-        let _ = payload(&text);
+        let _ = payload_base64(&text);
+        let _ = native::claims(&text);
     }
 
     #[test]

@@ -282,7 +282,12 @@ fn transient_statuses_and_retry_after() {
             .retry_after_s(),
         None
     );
-    assert_eq!(parse_retry_after(Some("1.5")), Some(1.5));
+    // Whole seconds only (RFC 9110 delay-seconds), padded or not.
+    assert_eq!(parse_retry_after(Some("\t120 ")), Some(120.0));
+    assert_eq!(parse_retry_after(Some("0")), Some(0.0));
+    assert_eq!(parse_retry_after(Some("1.5")), None);
+    assert_eq!(parse_retry_after(Some("+5")), None);
+    assert_eq!(parse_retry_after(Some("99999999999")), None, "past u32");
     assert_eq!(parse_retry_after(Some("-1")), None);
     assert_eq!(parse_retry_after(Some("")), None);
     assert_eq!(parse_retry_after(None), None);

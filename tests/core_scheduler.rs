@@ -5,7 +5,6 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use nexudus_auth::core::jwt::{payload, Claims};
 use nexudus_auth::core::responses::{parse_token, TokenCall};
 use nexudus_auth::core::scheduler::{Phase, RefreshOutcome, Scheduler, SchedulerConfig};
 use nexudus_auth::core::session::{Lifetime, Session};
@@ -297,10 +296,7 @@ fn clock_skew_between_server_and_browser_is_irrelevant() {
         let answer = json!({"access_token": jwt, "expires_in": 3600, "refresh_token": "r"});
         let grant =
             parse_token(&native::resp(200, &answer.to_string()), TokenCall::SignIn).unwrap();
-        let text = payload(grant.access_token.secret()).unwrap();
-        let exp = Claims::from_value(native::body(&text).json().unwrap())
-            .unwrap()
-            .exp_s;
+        let exp = native::claims(grant.access_token.secret()).unwrap().exp_s;
         exps.push(exp.unwrap() * 1000.0 - T0);
         let session = Session::from_grant(grant, T0, "c".into(), None);
         let mut s = Scheduler::new(SchedulerConfig::default());

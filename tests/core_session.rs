@@ -6,7 +6,7 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE, URL_SAFE_NO_PAD};
 use base64::Engine;
 use nexudus_auth::core::error::ErrorCode;
 use nexudus_auth::core::http::{HttpResponse, ResponseBody};
-use nexudus_auth::core::jwt::{payload, Claims, MAX_JWT_BYTES};
+use nexudus_auth::core::jwt::{payload_base64, Claims, MAX_JWT_BYTES};
 use nexudus_auth::core::responses::{parse_rebilly, parse_token, TokenCall};
 use nexudus_auth::core::session::{default_client_id, RebillySession, Session};
 use nexudus_auth::core::{AccessToken, Value};
@@ -14,7 +14,7 @@ use serde_json::json;
 
 mod native;
 
-use native::{body, parse_date, stringify};
+use native::{body, claims, jwt_payload, parse_date, stringify};
 
 const NOW: f64 = 1_795_417_200_000.0; // 2026-11-23T07:00:00Z on the browser's clock
 
@@ -24,11 +24,6 @@ fn jwt(payload: &str) -> String {
         URL_SAFE_NO_PAD.encode(r#"{"alg":"HS256","typ":"JWT"}"#),
         URL_SAFE_NO_PAD.encode(payload)
     )
-}
-
-/// The claims of a token as the browser layer reads them (`JSON.parse` of the payload).
-fn claims(token: &str) -> Option<Claims> {
-    Claims::from_value(body(&payload(token)?).json()?)
 }
 
 /// A token answer from a server whose clock reads `server_now_s`, and the `exp` in its JWT.
@@ -241,25 +236,49 @@ fn jwt_claims() {
         None,
         "not an object"
     );
+    assert_eq!(
+        claims(&format!("h.{}.s", URL_SAFE_NO_PAD.encode("not json"))),
+        None
+    );
+    assert_eq!(
+        claims(&format!("h.{}.s", URL_SAFE_NO_PAD.encode([0xff, 0xfe]))),
+        None,
+        "not UTF-8"
+    );
+    assert_eq!(claims("h.A.s"), None, "atob refuses a lone sextet");
+    // The segment handed to `atob`: base64url (or standard) turned into padded standard base64.
+    for (segment, want) in [
+        ("aGk", "aGk="),
+        ("aGk=", "aGk="),
+        ("-_8", "+/8="),
+        ("+/8", "+/8="),
+        ("", ""),
+        ("YWJj", "YWJj"),
+        ("YQ", "YQ=="),
+    ] {
+        assert_eq!(
+            payload_base64(&format!("h.{segment}.s")).as_deref(),
+            Some(want),
+            "{segment}"
+        );
+    }
+    assert_eq!(
+        payload_base64(" h.aGk.s\n").as_deref(),
+        Some("aGk="),
+        "surrounding whitespace"
+    );
+    assert_eq!(jwt_payload("h.aGk.s").as_deref(), Some("hi"));
     for bad in [
         "".to_string(),
         "abc".to_string(),
         "a.b".to_string(),
         format!("h.{}.s.x", URL_SAFE_NO_PAD.encode("{}")),
         "h.!!!.s".to_string(),
-        "h.A.s".to_string(),
-        // The standard alphabet is not base64url.
-        format!("h.{}.s", STANDARD.encode([0xfb, 0xff])),
-        format!("h.{}.s", URL_SAFE_NO_PAD.encode([0xff, 0xfe])),
+        "h.a b.s".to_string(),
+        "h.aGk%3D.s".to_string(),
         format!("h.{}.s", URL_SAFE_NO_PAD.encode("a".repeat(MAX_JWT_BYTES))),
     ] {
-        assert_eq!(payload(&bad), None, "{bad:.40}");
+        assert_eq!(payload_base64(&bad), None, "{bad:.40}");
     }
-    assert_eq!(
-        payload(&format!("h.{}.s", URL_SAFE_NO_PAD.encode("not json"))).as_deref(),
-        Some("not json")
-    );
-    assert_eq!(payload(" h.aGk.s\n").as_deref(), Some("hi"));
-    assert_eq!(payload("h.aGk=.s").as_deref(), Some("hi"));
-    assert_eq!(payload("h..s").as_deref(), Some(""));
+    assert_eq!(STANDARD.encode("hi"), "aGk=");
 }

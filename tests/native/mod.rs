@@ -5,7 +5,10 @@
 
 pub mod gen;
 
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
 use nexudus_auth::core::http::{HttpResponse, ResponseBody};
+use nexudus_auth::core::jwt::{payload_base64, Claims};
 use nexudus_auth::core::value::{Value, MAX_DEPTH};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{
@@ -125,6 +128,18 @@ pub fn stringify(v: &Value) -> String {
         }
     }
     to_json(v).to_string()
+}
+
+/// The payload text of a JWT as the browser layer reads it (`src/web/client.rs`): the segment
+/// from `payload_base64`, decoded as `atob` does (here the `base64` crate), read as UTF-8.
+pub fn jwt_payload(jwt: &str) -> Option<String> {
+    String::from_utf8(STANDARD.decode(payload_base64(jwt)?).ok()?).ok()
+}
+
+/// The claims of a JWT as the browser layer reads them: [`jwt_payload`], `JSON.parse`,
+/// `Claims::from_value`.
+pub fn claims(jwt: &str) -> Option<Claims> {
+    Claims::from_value(body(&jwt_payload(jwt)?).json()?)
 }
 
 /// The browser's `Date.parse` for the ISO 8601 / RFC 3339 times Rebilly sends: milliseconds
