@@ -1,13 +1,17 @@
 #![cfg(not(target_arch = "wasm32"))]
-//! Hostile input to the remaining parsers of the core: stored sessions (round trip and
-//! tampering), JWT payloads, base URLs, redirect checks, URL builders, the JSON reader (against
-//! serde_json), ISO 8601 dates, `Retry-After` and the configuration. Never a panic; round trips
-//! where they exist.
+//! Hostile input to the rest of the core: stored sessions (round trip through `JSON.stringify`
+//! and `JSON.parse`, tampering, arbitrary documents), JWT payloads and claims, base URLs,
+//! redirect checks, URL builders, `Retry-After` and the configuration. Never a panic; round
+//! trips where they exist; every verdict compared with a model of the contract.
 
-use nexudus_auth::core::config::{Config, ConfigInput};
-use nexudus_auth::core::json::{parse, Value};
-use nexudus_auth::core::jwt::{base64url_decode, decode_claims, MAX_JWT_BYTES};
-use nexudus_auth::core::responses::{parse_iso8601_ms, parse_retry_after};
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+use base64::Engine;
+use nexudus_auth::core::config::{
+    valid_for_minutes, Config, ConfigInput, DEFAULT_LIFETIME_MINUTES, MAX_LIFETIME_MINUTES,
+    MIN_LIFETIME_MINUTES,
+};
+use nexudus_auth::core::jwt::{payload_base64, Claims, MAX_JWT_BYTES};
+use nexudus_auth::core::responses::parse_retry_after;
 use nexudus_auth::core::session::{RebillySession, Session};
 use nexudus_auth::core::url::*;
 use nexudus_auth::core::{AccessToken, RefreshToken};
@@ -16,13 +20,8 @@ use serde_json::{json, Value as J};
 
 mod native;
 
-use native::{b64url, cfg};
-
-fn ascii(set: &'static [u8], len: std::ops::Range<usize>) -> BoxedStrategy<String> {
-    prop::collection::vec(prop::sample::select(set), len)
-        .prop_map(|v| v.into_iter().map(char::from).collect())
-        .boxed()
-}
+use native::gen::{any_json, ascii, num, number};
+use native::{body, cfg, claims, stringify, value};
 
 /// Any Unicode (control characters, quotes, backslashes, astral planes included).
 fn text(len: std::ops::Range<usize>) -> BoxedStrategy<String> {
@@ -33,106 +32,58 @@ fn text(len: std::ops::Range<usize>) -> BoxedStrategy<String> {
     .boxed()
 }
 
-fn pct_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
-            i += 3;
-        } else {
-            out.push(if b[i] == b'+' { b' ' } else { b[i] });
-            i += 1;
-        }
-    }
-    String::from_utf8(out).unwrap()
-}
-
-/// The query parameters of a built URL, decoded.
+/// The query parameters of a built URL, decoded by the `form_urlencoded` crate.
 fn query(url: &str) -> Vec<(String, String)> {
     let q = url.split_once('?').map_or("", |(_, q)| q);
-    q.split('&')
-        .map(|kv| {
-            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
-            (pct_decode(k), pct_decode(v))
-        })
+    form_urlencoded::parse(q.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect()
 }
 
-/// Days since 1970-01-01, counted the slow way (an independent reference for the ISO parser).
-fn days_slow(y: i64, m: u32, d: u32) -> i64 {
-    let leap = |y: i64| (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let mut days: i64 = (1970..y).map(|yy| if leap(yy) { 366 } else { 365 }).sum();
-    let dim = [
-        31,
-        if leap(y) { 29 } else { 28 },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
-    days += dim[..(m - 1) as usize].iter().sum::<i64>();
-    days + i64::from(d) - 1
-}
-
-fn json_tree() -> impl Strategy<Value = J> {
-    let leaf = prop_oneof![
-        Just(J::Null),
-        any::<bool>().prop_map(J::Bool),
-        (-(1i64 << 53)..(1i64 << 53)).prop_map(|n| json!(n)),
-        text(0..10).prop_map(J::String),
-    ];
-    leaf.prop_recursive(4, 24, 5, |inner| {
-        prop_oneof![
-            prop::collection::vec(inner.clone(), 0..5).prop_map(J::Array),
-            prop::collection::vec((text(0..6), inner), 0..5)
-                .prop_map(|kv| J::Object(kv.into_iter().collect())),
-        ]
-    })
-}
-
-/// Our tree equals serde_json's (objects compared by their last duplicate, as JSON.parse does).
-fn same(ours: &Value, theirs: &J) -> bool {
-    match (ours, theirs) {
-        (Value::Null, J::Null) => true,
-        (Value::Bool(a), J::Bool(b)) => a == b,
-        (Value::Num(a), J::Number(b)) => Some(*a) == b.as_f64(),
-        (Value::Str(a), J::String(b)) => a == b,
-        (Value::Arr(a), J::Array(b)) => {
-            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y))
-        }
-        (Value::Obj(_), J::Object(b)) => b
-            .iter()
-            .all(|(k, v)| ours.get(k).is_some_and(|o| same(o, v))),
-        _ => false,
-    }
+/// A stored document after `JSON.stringify` → storage → `JSON.parse`.
+fn through_storage(v: &nexudus_auth::core::Value) -> nexudus_auth::core::Value {
+    body(&stringify(v))
+        .json()
+        .cloned()
+        .expect("a stored session is JSON")
 }
 
 prop_compose! {
     fn session()(
         access in text(1..40).prop_filter("non-empty", |s| !s.is_empty()),
-        ttype in prop_oneof![Just(String::from("bearer")), text(1..8)],
-        exp in prop_oneof![(0i64..(1i64 << 53)).prop_map(|n| n as f64), (0f64..4e12).prop_map(f64::floor)],
-        refresh in prop::option::of(text(1..40)),
-        client in text(1..40),
+        ttype in prop_oneof![Just(String::from("bearer")), text(0..8)],
+        exp in prop_oneof![(0i64..(1i64 << 53)).prop_map(|n| n as f64), (0f64..4e12).prop_map(f64::floor), number()],
+        lived in prop_oneof![4 => 0f64..1e8, 1 => number()],
+        refresh in prop::option::of(text(0..40)),
+        client in text(1..40).prop_filter("non-empty", |s| !s.is_empty()),
         email in prop::option::of(text(0..30)),
+        impersonating in prop::option::of(1u64..(1u64 << 53)),
     ) -> Session {
         Session {
             access_token: AccessToken::new(access),
             token_type: ttype,
             expires_at_ms: exp,
+            received_at_ms: exp - lived,
             refresh_token: refresh.map(RefreshToken::new),
             client_id: client,
             email,
+            impersonating,
         }
     }
+}
+
+/// Whether a stored document is a session, per the stored format (src/core/session.rs docs).
+fn stored_model(d: &J) -> bool {
+    let text = |k: &str| d.get(k).and_then(J::as_str).is_some_and(|s| !s.is_empty());
+    let loose = |k: &str| matches!(d.get(k), None | Some(J::Null) | Some(J::String(_)));
+    d.is_object()
+        && d.get("v").and_then(J::as_f64) == Some(1.0)
+        && text("accessToken")
+        && text("clientId")
+        && d.get("expiresAt").and_then(J::as_f64).is_some()
+        && ["tokenType", "refreshToken", "email"]
+            .into_iter()
+            .all(loose)
 }
 
 proptest! {
@@ -140,110 +91,108 @@ proptest! {
 
     #[test]
     fn stored_sessions_round_trip(s in session()) {
-        let text = s.encode();
-        prop_assert!(serde_json::from_str::<J>(&text).is_ok(), "encode writes valid JSON: {}", text);
-        let back = Session::decode(&text).unwrap();
+        let stored = s.to_value();
+        let back = Session::from_value(&through_storage(&stored)).unwrap();
         prop_assert!(back.access_token.same_as(&s.access_token));
         prop_assert_eq!(&back.token_type, if s.token_type.is_empty() { "bearer" } else { &s.token_type });
-        prop_assert_eq!(back.expires_at_ms.to_bits(), s.expires_at_ms.to_bits(), "expiry exact: {}", text);
+        // `JSON.stringify(-0)` is "0": equal as numbers, as in the browser.
+        prop_assert_eq!(back.expires_at_ms, s.expires_at_ms);
+        let received = if s.received_at_ms <= s.expires_at_ms { s.received_at_ms } else { s.expires_at_ms.min(0.0) };
+        prop_assert_eq!(back.received_at_ms, received, "a receipt after the expiry reads as unknown (the epoch)");
         let want = s.refresh_token.as_ref().map(|r| r.secret().to_string()).filter(|r| !r.is_empty());
         prop_assert_eq!(back.refresh_token.as_ref().map(|r| r.secret().to_string()), want);
         prop_assert_eq!(&back.client_id, &s.client_id);
         prop_assert_eq!(&back.email, &s.email);
-        prop_assert_eq!(back.encode(), text, "encode ∘ decode is the identity");
-    }
-
-    #[test]
-    fn sessions_from_grants_round_trip_exactly(now in 0f64..4e12, expires_in in 0.001f64..1e7) {
-        let body = format!(r#"{{"access_token":"a","expires_in":{expires_in},"refresh_token":"r"}}"#);
-        let grant = nexudus_auth::core::responses::parse_token(
-            &nexudus_auth::core::http::HttpResponse::new(200, body),
-            nexudus_auth::core::responses::TokenCall::SignIn,
-        ).unwrap();
-        let s = Session::from_grant(grant, now, "c".into(), None);
-        let back = Session::decode(&s.encode()).unwrap();
-        prop_assert_eq!(back.expires_at_ms.to_bits(), s.expires_at_ms.to_bits(), "{}", s.encode());
-        prop_assert!(s.expires_at_ms <= now + expires_in * 1000.0 && s.expires_at_ms > now + expires_in * 1000.0 - 1.0);
+        prop_assert!(back.same_as(&s) && back.same_sign_in(&s));
+        prop_assert_eq!(stringify(&back.to_value()), stringify(&through_storage(&back.to_value())), "stable once read");
     }
 
     #[test]
     fn tampered_stored_sessions_are_refused_never_trusted(
         s in session(),
-        key in prop::sample::select(vec!["v", "accessToken", "tokenType", "expiresAt", "refreshToken", "clientId", "email"]),
-        bad in prop_oneof![Just(json!(2)), Just(json!(null)), Just(json!(true)), Just(json!([1])), Just(json!({})), Just(json!("")), Just(json!(1e308)), Just(json!("1"))],
-        cut in 0usize..400,
+        key in prop::sample::select(vec!["v", "accessToken", "tokenType", "expiresAt", "receivedAt", "refreshToken", "clientId", "email"]),
+        bad in prop_oneof![
+            prop::sample::select(vec![json!(2), json!(null), json!(true), json!([1]), json!({}), json!(""), json!(1e308), json!("1"), json!("x")]),
+            number().prop_map(num),
+        ],
+        remove in any::<bool>(),
     ) {
-        let mut obj: J = serde_json::from_str(&s.encode()).unwrap();
-        obj[key] = bad.clone();
-        let text = obj.to_string();
-        let decoded = Session::decode(&text);
-        let valid = match key {
-            "v" => false,
-            "accessToken" | "clientId" => bad.as_str().is_some_and(|s| !s.is_empty()),
-            "expiresAt" => bad.is_number(),
-            _ => bad.is_string() || bad.is_null(),
-        };
-        if valid {
-            prop_assert!(decoded.is_ok(), "{}", text);
+        let mut doc: J = serde_json::from_str(&stringify(&s.to_value())).unwrap();
+        if remove {
+            doc.as_object_mut().unwrap().remove(key);
         } else {
-            prop_assert!(decoded.is_err(), "accepted a tampered session: {}", text);
-            prop_assert_eq!(decoded.unwrap_err().code().as_str(), "bad_response");
+            doc[key] = bad.clone();
         }
-        // Truncations and arbitrary prefixes: refused or (for a whole object) accepted; no panic.
-        let enc = s.encode();
-        let cut = enc.char_indices().map(|(i, _)| i).nth(cut).unwrap_or(enc.len());
-        let _ = Session::decode(&enc[..cut]);
-        let _ = RebillySession::decode(&enc[..cut]);
+        let decoded = Session::from_value(&value(doc.clone()));
+        prop_assert_eq!(decoded.is_ok(), stored_model(&doc), "{}", doc);
+        match decoded {
+            Ok(back) if key == "receivedAt" => {
+                let r = doc.get("receivedAt").and_then(J::as_f64).filter(|r| *r <= back.expires_at_ms);
+                prop_assert_eq!(back.received_at_ms, r.unwrap_or(back.expires_at_ms.min(0.0)), "{}", doc);
+            }
+            Ok(_) => {}
+            Err(e) => {
+                prop_assert_eq!(e.code().as_str(), "bad_response");
+                prop_assert_eq!(e.status(), None);
+            }
+        }
+    }
+
+    #[test]
+    fn arbitrary_documents_are_sessions_only_when_the_format_says_so(d in any_json(), v1 in any::<bool>()) {
+        let mut d = d;
+        if let (true, Some(o)) = (v1, d.as_object_mut()) {
+            o.insert("v".into(), json!(1));
+            o.insert("accessToken".into(), json!("a"));
+        }
+        let v = value(d.clone());
+        prop_assert_eq!(Session::from_value(&v).is_ok(), stored_model(&d), "{}", d);
+        let rebilly_ok = d.is_object() && d.get("v").and_then(J::as_f64) == Some(1.0)
+            && ["token", "customerId"].iter().all(|k| d.get(*k).and_then(J::as_str).is_some_and(|s| !s.is_empty()))
+            && d.get("expiresAt").and_then(J::as_f64).is_some();
+        prop_assert_eq!(RebillySession::from_value(&v).is_ok(), rebilly_ok, "{}", d);
+        let claims = Claims::from_value(&v);
+        prop_assert_eq!(claims.is_some(), d.is_object());
+        if let Some(c) = claims {
+            prop_assert_eq!(c.sub, d.get("sub").and_then(J::as_str).map(String::from));
+            prop_assert_eq!(c.email, d.get("email").and_then(J::as_str).map(String::from));
+            prop_assert_eq!(c.exp_s, d.get("exp").and_then(J::as_f64));
+        }
     }
 
     #[test]
     fn jwt_payloads_decode_to_their_claims(
         sub in prop::option::of(text(0..20)),
         email in prop::option::of(text(0..20)),
-        exp in prop::option::of(0i64..(1i64 << 40)),
-        extra in json_tree(),
+        exp in prop::option::of(number()),
+        extra in any_json(),
         header in ascii(b"abcXYZ019-_", 0..30),
         sig in ascii(b"abcXYZ019-_", 0..60),
-        pad in any::<bool>(),
-        url in any::<bool>(),
+        engine in 0usize..4,
+        long in 0usize..3,
     ) {
-        let mut claims = json!({ "extra": extra });
-        if let Some(s) = &sub { claims["sub"] = json!(s); }
-        if let Some(e) = &email { claims["email"] = json!(e); }
-        if let Some(x) = exp { claims["exp"] = json!(x); }
-        let payload = b64url(claims.to_string().as_bytes(), pad, url);
-        prop_assert_eq!(base64url_decode(&payload).unwrap(), claims.to_string().into_bytes());
-        let jwt = format!("{header}.{payload}.{sig}");
-        let c = decode_claims(&jwt);
-        if jwt.len() > MAX_JWT_BYTES {
-            prop_assert!(c.is_none());
-        } else {
-            let c = c.unwrap();
-            prop_assert_eq!(c.sub, sub);
-            prop_assert_eq!(c.email, email);
-            prop_assert_eq!(c.exp_s, exp.map(|x| x as f64));
+        let mut doc = json!({ "extra": extra, "pad": "x".repeat([0, 100, MAX_JWT_BYTES][long]) });
+        if let Some(s) = &sub { doc["sub"] = json!(s); }
+        if let Some(e) = &email { doc["email"] = json!(e); }
+        if let Some(x) = exp { doc["exp"] = num(x); }
+        let text = doc.to_string();
+        let encoded = [URL_SAFE_NO_PAD, URL_SAFE, STANDARD_NO_PAD, STANDARD][engine].encode(&text);
+        let jwt = format!("{header}.{encoded}.{sig}");
+        // Any alphabet, padded or not, becomes the padded standard base64 `atob` reads; nothing
+        // longer than MAX_JWT_BYTES.
+        let readable = jwt.len() <= MAX_JWT_BYTES;
+        prop_assert_eq!(payload_base64(&jwt), readable.then(|| STANDARD.encode(&text)));
+        let c = claims(&jwt);
+        prop_assert_eq!(c.is_some(), readable);
+        if let Some(c) = c {
+            prop_assert_eq!(&c.sub, &sub);
+            prop_assert_eq!(&c.email, &email);
+            prop_assert_eq!(c.exp_s, exp);
+            prop_assert_eq!(c.subject(), email.or(sub));
         }
-        // Any other shape: never a panic, never claims from a non-object.
-        for bad in [format!("{header}.{payload}"), format!("{jwt}.x"), format!("{header}.{sig}{payload}.{sig}"), format!(".{payload}.")] {
-            let _ = decode_claims(&bad);
-        }
-        let array_payload = format!("a.{}.b", b64url(b"[1,2]", pad, url));
-        prop_assert!(decode_claims(&array_payload).is_none());
-    }
-
-    #[test]
-    fn json_reader_agrees_with_serde_json(v in json_tree(), ws in ascii(b" \t\r\n", 0..3)) {
-        let text = format!("{ws}{}{ws}", serde_json::to_string_pretty(&v).unwrap());
-        let ours = parse(&text).unwrap();
-        prop_assert!(same(&ours, &v), "{}", text);
-        // Any strict prefix of a container is not JSON.
-        if matches!(v, J::Array(_) | J::Object(_)) {
-            let t = v.to_string();
-            for cut in [1, t.len() / 2, t.len() - 1] {
-                if let Some(p) = t.get(..cut) {
-                    prop_assert!(parse(p).is_none(), "accepted a truncated document {:?}", p);
-                }
-            }
+        // Any other shape: never a panic, never a payload.
+        for bad in [format!("{header}.{encoded}"), format!("{jwt}.x"), format!("{header}.{encoded}!.{sig}")] {
+            prop_assert_eq!(payload_base64(&bad), None, "{}", bad);
         }
     }
 
@@ -312,32 +261,23 @@ proptest! {
     }
 
     #[test]
-    fn iso_dates_and_retry_after(
-        y in 1970i64..2400, mo in 1u32..13, d in 1u32..32, h in 0u32..24, mi in 0u32..60, s in 0u32..60,
-        frac in prop::option::of(0u32..1000), off in prop::option::of((any::<bool>(), 0i64..24, 0i64..60, any::<bool>())),
-        junk in text(0..30), ra in text(0..8), secs in 0u32..100_000,
-    ) {
-        let f = frac.map(|f| format!(".{f:03}")).unwrap_or_default();
-        let (o, off_min) = match off {
-            None => (String::from("Z"), 0),
-            Some((neg, oh, om, colon)) => (
-                format!("{}{oh:02}{}{om:02}", if neg { '-' } else { '+' }, if colon { ":" } else { "" }),
-                if neg { -(oh * 60 + om) } else { oh * 60 + om },
-            ),
-        };
-        let iso = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}{f}{o}");
-        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-        let dim = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][(mo - 1) as usize];
-        let want = (d <= dim).then(|| {
-            let secs = days_slow(y, mo, d) * 86_400 + i64::from(h * 3600 + mi * 60 + s) - off_min * 60;
-            secs as f64 * 1000.0 + f64::from(frac.unwrap_or(0))
-        });
-        prop_assert_eq!(parse_iso8601_ms(&iso), want, "{}", iso);
-        let _ = parse_iso8601_ms(&junk);
-        let _ = parse_iso8601_ms(&format!("{iso}{junk}"));
+    fn retry_after_and_lifetimes(ra in text(0..8), secs in 0u32..100_000, minutes in prop::option::of(prop_oneof![number(), (0u32..50_000).prop_map(f64::from)])) {
         prop_assert_eq!(parse_retry_after(Some(&secs.to_string())), Some(f64::from(secs)));
+        prop_assert_eq!(parse_retry_after(Some(&format!(" {secs}\t"))), Some(f64::from(secs)));
         if let Some(v) = parse_retry_after(Some(&ra)) {
-            prop_assert!(v.is_finite() && v >= 0.0);
+            prop_assert!(v.is_finite() && v >= 0.0, "{:?}", ra);
+            prop_assert!(ra.trim().bytes().all(|b| b.is_ascii_digit() || b == b'.'), "{:?}", ra);
+        }
+        // validForInMinutes: a whole number from 1 to 43200 (30 days), 1440 when absent.
+        let want = match minutes {
+            None => Some(1440),
+            Some(m) if m.fract() == 0.0 && (1.0..=43_200.0).contains(&m) => Some(m as u32),
+            Some(_) => None,
+        };
+        prop_assert_eq!(valid_for_minutes(minutes).ok(), want);
+        prop_assert_eq!((MIN_LIFETIME_MINUTES, DEFAULT_LIFETIME_MINUTES, MAX_LIFETIME_MINUTES), (1, 1440, 43_200));
+        if let Err(e) = valid_for_minutes(minutes) {
+            prop_assert_eq!(e.code().as_str(), "invalid_config");
         }
     }
 

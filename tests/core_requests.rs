@@ -2,9 +2,19 @@
 //! The exact bytes of every request: method, URL, headers (in order) and body.
 
 use nexudus_auth::core::error::ErrorCode;
-use nexudus_auth::core::http::{HttpRequest, Method};
+use nexudus_auth::core::http::{HttpRequest, Method, RequestBody};
 use nexudus_auth::core::requests::*;
 use nexudus_auth::core::{AccessToken, BaseUrl, OneTimeToken, Password, RefreshToken};
+
+mod native;
+
+/// The bytes of the body: form text as is, a JSON document as `JSON.stringify` writes it.
+fn body(r: &HttpRequest) -> Option<String> {
+    r.body.as_ref().map(|b| match b {
+        RequestBody::Form(text) => text.clone(),
+        RequestBody::Json(v) => native::stringify(v),
+    })
+}
 
 fn base() -> BaseUrl {
     BaseUrl::parse("https://acme.spaces.nexudus.com/").unwrap()
@@ -19,7 +29,13 @@ fn check(r: &HttpRequest, url: &str, headers: &[(&'static str, &str)], body: Opt
     assert_eq!(r.method.as_str(), "POST");
     assert_eq!(r.url, url);
     assert_eq!(r.headers, h(headers));
-    assert_eq!(r.body.as_deref(), body);
+    assert_eq!(self::body(r).as_deref(), body);
+    let is_json = headers.contains(&JSON);
+    assert_eq!(
+        matches!(r.body, Some(RequestBody::Json(_))),
+        is_json,
+        "JSON body iff JSON header"
+    );
 }
 
 const FORM: (&str, &str) = ("content-type", "application/x-www-form-urlencoded");
@@ -52,12 +68,12 @@ fn password_grant_bytes() {
         "c",
     );
     assert_eq!(
-        with_totp.body.as_deref(),
+        body(&with_totp).as_deref(),
         Some("grant_type=password&username=bob%40example.com&password=p&totp=012345")
     );
     let empty_totp = password_grant(&base(), "b@x.io", &Password::new("p"), Some(""), "c");
     assert_eq!(
-        empty_totp.body.as_deref(),
+        body(&empty_totp).as_deref(),
         Some("grant_type=password&username=b%40x.io&password=p")
     );
 }
@@ -114,7 +130,7 @@ fn password_reset_bytes() {
     );
     let r = start_password_reset(&base(), "a\"b@x.io", None);
     assert_eq!(
-        r.body.as_deref(),
+        body(&r).as_deref(),
         Some(r#"{"email":"a\"b@x.io","businessId":null}"#)
     );
 
@@ -132,7 +148,7 @@ fn password_reset_bytes() {
     );
     let r = complete_password_reset(&base(), &OneTimeToken::new("t"), &Password::new("p"), None);
     assert_eq!(
-        r.body.as_deref(),
+        body(&r).as_deref(),
         Some(r#"{"Token":"t","Password":"p","BusinessId":null}"#)
     );
 }

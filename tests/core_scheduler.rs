@@ -3,14 +3,32 @@
 //! jumps to `poll_timeout`, runs the refresh against a scripted server, and records every
 //! wake-up, so each next wake-up time is asserted exactly.
 
-use nexudus_auth::core::http::HttpResponse;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use nexudus_auth::core::responses::{parse_token, TokenCall};
 use nexudus_auth::core::scheduler::{Phase, RefreshOutcome, Scheduler, SchedulerConfig};
-use nexudus_auth::core::session::Session;
+use nexudus_auth::core::session::{Lifetime, Session};
+use serde_json::json;
 use std::collections::VecDeque;
+
+mod native;
 
 const T0: f64 = 1_795_417_200_000.0;
 const H: f64 = 3_600_000.0;
+
+/// A token received at `received` that expires at `expires`.
+fn life(received: f64, expires: f64) -> Option<Lifetime> {
+    Some(Lifetime {
+        received_at_ms: received,
+        expires_at_ms: expires,
+    })
+}
+
+/// A session whose stored lifetime is `received..expires`.
+fn session(received: f64, expires: f64) -> Session {
+    let stored = json!({"v": 1, "accessToken": "a", "expiresAt": expires, "receivedAt": received, "clientId": "c"});
+    Session::from_value(&native::value(stored)).unwrap()
+}
 
 /// What the scripted server answers to the next refresh.
 #[derive(Clone, Copy)]
@@ -35,7 +53,7 @@ struct Pair {
 impl Pair {
     fn new(cfg: SchedulerConfig, ttl_ms: f64, jitter: f64) -> Pair {
         let mut sched = Scheduler::new(cfg);
-        sched.handle_session(Some(T0 + ttl_ms), T0, jitter);
+        sched.handle_session(life(T0, T0 + ttl_ms), T0, jitter);
         Pair {
             now: T0,
             sched,
@@ -61,7 +79,10 @@ impl Pair {
             assert_eq!(self.sched.poll_timeout(), None);
             let outcome = match self.script.pop_front().unwrap_or(Answer::Ok(24.0 * H)) {
                 Answer::Ok(ttl) => RefreshOutcome::Success {
-                    expires_at_ms: self.now + ttl,
+                    lifetime: Lifetime {
+                        received_at_ms: self.now,
+                        expires_at_ms: self.now + ttl,
+                    },
                 },
                 Answer::Fail(ra) => RefreshOutcome::Transient { retry_after_ms: ra },
                 Answer::Dead => RefreshOutcome::Fatal,
@@ -105,14 +126,14 @@ fn refreshes_a_24h_token_one_minute_before_expiry() {
 #[test]
 fn jitter_adds_up_to_five_seconds_of_lead() {
     let mut s = Scheduler::new(SchedulerConfig::default());
-    s.handle_session(Some(T0 + 24.0 * H), T0, 0.5);
+    s.handle_session(life(T0, T0 + 24.0 * H), T0, 0.5);
     assert_eq!(s.poll_timeout(), Some(T0 + 24.0 * H - 60_000.0 - 2_500.0));
-    s.handle_session(Some(T0 + 24.0 * H), T0, 0.999);
+    s.handle_session(life(T0, T0 + 24.0 * H), T0, 0.999);
     assert_eq!(s.poll_timeout(), Some(T0 + 24.0 * H - 60_000.0 - 4_995.0));
     // Nonsense jitter is clamped / ignored.
-    s.handle_session(Some(T0 + 24.0 * H), T0, f64::NAN);
+    s.handle_session(life(T0, T0 + 24.0 * H), T0, f64::NAN);
     assert_eq!(s.poll_timeout(), Some(T0 + 24.0 * H - 60_000.0));
-    s.handle_session(Some(T0 + 24.0 * H), T0, 7.0);
+    s.handle_session(life(T0, T0 + 24.0 * H), T0, 7.0);
     assert_eq!(s.poll_timeout(), Some(T0 + 24.0 * H - 65_000.0));
 }
 
@@ -136,7 +157,7 @@ fn refreshes_a_5s_token_at_half_its_life() {
     assert_eq!(p.sched.poll_timeout(), Some(T0 + 2_250.0));
     // An already expired session refreshes at once.
     let mut s = Scheduler::new(SchedulerConfig::default());
-    s.handle_session(Some(T0 - 1.0), T0, 0.9);
+    s.handle_session(life(T0, T0 - 1.0), T0, 0.9);
     assert_eq!(s.poll_timeout(), Some(T0));
     assert!(s.handle_timeout(T0));
 }
@@ -166,12 +187,14 @@ fn transient_failures_back_off_exponentially_then_recover() {
 #[test]
 fn a_failure_is_remembered_until_the_retry_point() {
     let mut s = Scheduler::new(SchedulerConfig::default());
-    s.handle_session(Some(T0 + H), T0, 0.0);
+    s.handle_session(life(T0, T0 + H), T0, 0.0);
     assert!(s.may_refresh(T0));
-    assert!(s.begin_refresh(T0 + 10.0));
-    assert!(
-        !s.begin_refresh(T0 + 11.0),
-        "a refresh is already in flight"
+    s.begin_refresh();
+    assert_eq!(s.phase(), Phase::Refreshing);
+    assert_eq!(
+        s.poll_timeout(),
+        None,
+        "no timer while a refresh is in flight"
     );
     assert!(s.handle_refresh_result(
         T0 + 20.0,
@@ -232,7 +255,10 @@ fn fatal_signs_out() {
     assert!(!p.sched.handle_refresh_result(
         T0 + H,
         RefreshOutcome::Success {
-            expires_at_ms: T0 + 2.0 * H
+            lifetime: Lifetime {
+                received_at_ms: T0 + H,
+                expires_at_ms: T0 + 2.0 * H
+            }
         },
         0.0
     ));
@@ -242,7 +268,7 @@ fn fatal_signs_out() {
 #[test]
 fn stale_results_are_ignored() {
     let mut s = Scheduler::new(SchedulerConfig::default());
-    s.handle_session(Some(T0 + H), T0, 0.0);
+    s.handle_session(life(T0, T0 + H), T0, 0.0);
     assert!(!s.handle_refresh_result(
         T0,
         RefreshOutcome::Transient {
@@ -253,8 +279,9 @@ fn stale_results_are_ignored() {
     assert!(!s.handle_refresh_result(T0, RefreshOutcome::Fatal, 0.0));
     assert_eq!(s.phase(), Phase::Waiting);
     // Another tab refreshed while this one was refreshing: its session wins, failures reset.
-    assert!(s.begin_refresh(T0));
-    s.handle_session(Some(T0 + 2.0 * H), T0 + 5.0, 0.0);
+    s.begin_refresh();
+    assert_eq!(s.phase(), Phase::Refreshing);
+    s.handle_session(life(T0, T0 + 2.0 * H), T0 + 5.0, 0.0);
     assert_eq!(s.phase(), Phase::Waiting);
     assert_eq!(s.poll_timeout(), Some(T0 + 2.0 * H - 60_000.0));
     s.handle_session(None, T0 + 6.0, 0.0);
@@ -264,30 +291,38 @@ fn stale_results_are_ignored() {
 
 #[test]
 fn clock_skew_between_server_and_browser_is_irrelevant() {
-    // The server's clock is 5 minutes ahead or behind; the token says expires_in = 3600.
+    // The server's clock is 5 minutes behind, right, or ahead of the browser's: its token's `exp`
+    // claim says so, its `expires_in` (3600) does not. The browser receives the answer at T0.
     let mut wakes = Vec::new();
+    let mut exps = Vec::new();
     for skew in [-300_000.0, 0.0, 300_000.0] {
         let server_exp_s = (T0 + skew) / 1000.0 + 3600.0;
-        let body = format!(
-            r#"{{"access_token":"h.e.s","expires_in":3600,"refresh_token":"r","server_exp":{server_exp_s}}}"#
-        );
-        let grant = parse_token(&HttpResponse::new(200, body), TokenCall::SignIn).unwrap();
+        let claims = json!({"sub": "a@b.c", "exp": server_exp_s}).to_string();
+        let jwt = format!("h.{}.s", URL_SAFE_NO_PAD.encode(claims));
+        let answer = json!({"access_token": jwt, "expires_in": 3600, "refresh_token": "r"});
+        let grant =
+            parse_token(&native::resp(200, &answer.to_string()), TokenCall::SignIn).unwrap();
+        let exp = native::claims(grant.access_token.secret()).unwrap().exp_s;
+        exps.push(exp.unwrap() * 1000.0 - T0);
         let session = Session::from_grant(grant, T0, "c".into(), None);
         let mut s = Scheduler::new(SchedulerConfig::default());
-        s.handle_session(Some(session.expires_at_ms), T0, 0.0);
+        s.handle_session(Some(session.lifetime()), T0, 0.0);
         wakes.push(s.poll_timeout());
     }
+    // The three answers really differ by the skew…
+    assert_eq!(exps, [H - 300_000.0, H, H + 300_000.0]);
+    // …and the refresh point is the same: one hour after receipt on the local clock, less the leeway.
     assert_eq!(wakes, [Some(T0 + H - 60_000.0); 3]);
 }
 
 #[test]
 fn waking_long_after_the_deadline_refreshes_once() {
     let mut s = Scheduler::new(SchedulerConfig::default());
-    s.handle_session(Some(T0 + H), T0, 0.0);
+    s.handle_session(life(T0, T0 + H), T0, 0.0);
     let deadline = s.poll_timeout().unwrap();
     // The laptop slept: the timer never fired; the page wakes 8 hours after the deadline.
     let wake = deadline + 8.0 * H;
-    assert!(s.refresh_due(T0 + H, wake));
+    assert!(session(T0, T0 + H).needs_refresh(wake, 60_000.0));
     assert!(s.handle_timeout(wake));
     assert!(!s.handle_timeout(wake + 1.0));
     assert!(!s.handle_timeout(wake + 2.0));
@@ -295,7 +330,10 @@ fn waking_long_after_the_deadline_refreshes_once() {
     assert!(s.handle_refresh_result(
         wake + 300.0,
         RefreshOutcome::Success {
-            expires_at_ms: wake + 300.0 + H
+            lifetime: Lifetime {
+                received_at_ms: wake + 300.0,
+                expires_at_ms: wake + 300.0 + H
+            }
         },
         0.0
     ));
@@ -303,19 +341,23 @@ fn waking_long_after_the_deadline_refreshes_once() {
 }
 
 #[test]
-fn refresh_due_for_on_demand_callers() {
-    let mut s = Scheduler::new(SchedulerConfig::default());
+fn on_demand_callers_refresh_at_the_same_point_without_jitter() {
     // A 5 s token is due at half its life, not always (the leeway is 60 s).
-    s.handle_session(Some(T0 + 5_000.0), T0, 0.0);
-    assert!(!s.refresh_due(T0 + 5_000.0, T0 + 2_499.0));
-    assert!(s.refresh_due(T0 + 5_000.0, T0 + 2_500.0));
-    s.handle_session(Some(T0 + H), T0, 0.9);
-    assert!(!s.refresh_due(T0 + H, T0 + H - 60_001.0));
-    assert!(s.refresh_due(T0 + H, T0 + H - 60_000.0));
-    // An expiry the scheduler does not track: plain leeway.
-    assert!(!s.refresh_due(T0 + 10.0 * H, T0 + 10.0 * H - 60_001.0));
-    assert!(s.refresh_due(T0 + 10.0 * H, T0 + 10.0 * H - 60_000.0));
-    assert!(!s.refresh_due(T0 + H, f64::NAN));
+    let short = session(T0, T0 + 5_000.0);
+    assert!(!short.needs_refresh(T0 + 2_499.0, 60_000.0));
+    assert!(short.needs_refresh(T0 + 2_500.0, 60_000.0));
+    let hour = session(T0, T0 + H);
+    assert!(!hour.needs_refresh(T0 + H - 60_001.0, 60_000.0));
+    assert!(hour.needs_refresh(T0 + H - 60_000.0, 60_000.0));
+    assert!(!hour.needs_refresh(f64::NAN, 60_000.0));
+    // The timer's deadline with jitter 0 is that same point; jitter only ever makes it earlier.
+    let mut s = Scheduler::new(SchedulerConfig::default());
+    for (sess, now) in [(&short, T0), (&hour, T0 + 1_000.0)] {
+        s.handle_session(Some(sess.lifetime()), now, 0.0);
+        assert_eq!(s.poll_timeout(), Some(sess.lifetime().refresh_at(60_000.0)));
+        s.handle_session(Some(sess.lifetime()), now, 0.99);
+        assert!(s.poll_timeout().unwrap() < sess.lifetime().refresh_at(60_000.0));
+    }
 }
 
 #[test]

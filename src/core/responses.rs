@@ -173,7 +173,8 @@ fn grant_from(v: &Value) -> Result<TokenGrant, &'static str> {
         Some(Value::Str(s)) => s.trim().parse::<u32>().ok().map(f64::from),
         _ => None,
     }
-    .filter(|n| n.is_finite() && *n > 0.0)
+    // Its milliseconds must be finite too, or the session could not be stored.
+    .filter(|n| *n > 0.0 && (n * 1000.0).is_finite())
     .ok_or("missing or invalid expires_in")?;
     let token_type = v
         .loose_str("token_type")

@@ -3,11 +3,11 @@
 //! Stored JSON (key = `storageKey`), written by the browser layer from [`Session::to_value`]:
 //! `{"v":1,"accessToken":"…","tokenType":"bearer","expiresAt":<ms>,"receivedAt":<ms>,
 //! "refreshToken":"…"|null,"clientId":"…","email":"…"|null,"impersonating":<id>|null}`. An
-//! unknown `v` or anything
-//! corrupt is refused (`BadResponse` with status 0), so the caller discards it and signs out.
-//! `receivedAt` (when the tokens arrived) lets every tab compute the same refresh point; a
-//! session stored without it reads as received at its expiry (lifetime unknown). The admin's
-//! own session, kept aside while impersonating, is stored in the same format under
+//! unknown `v` or anything corrupt is refused (`BadResponse` with status 0), so the caller
+//! discards it and signs out. `receivedAt` (when the tokens arrived) lets every tab compute the
+//! same refresh point; a session stored without it (or with a receipt after its expiry) reads as
+//! received at the epoch: its lifetime is unknown, so the configured leeway applies uncapped.
+//! The admin's own session, kept aside while impersonating, is stored in the same format under
 //! `<storageKey>:admin`.
 
 use super::error::CoreError;
@@ -15,7 +15,7 @@ use super::responses::{RebillyGrant, TokenGrant};
 use super::secret::{AccessToken, RefreshToken};
 use super::value::Value;
 
-/// The version written by [`Session::encode`] and [`RebillySession::encode`].
+/// The version written by [`Session::to_value`] and [`RebillySession::to_value`].
 pub const SESSION_VERSION: f64 = 1.0;
 
 /// The `client_id` the real portal sends: `nexudus.portal.<email>`.
@@ -180,7 +180,7 @@ impl Session {
             expires_at_ms,
             received_at_ms: time(v, "receivedAt")
                 .filter(|r| *r <= expires_at_ms)
-                .unwrap_or(expires_at_ms),
+                .unwrap_or(expires_at_ms.min(0.0)),
             refresh_token: opt_str(v, "refreshToken")?
                 .filter(|r| !r.is_empty())
                 .map(RefreshToken::new),
