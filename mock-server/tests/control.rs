@@ -25,28 +25,40 @@ async fn cors_preflight_and_headers() {
                 "",
             )
             .await;
-        assert_eq!(r.status, 204);
+        assert_eq!((r.status, r.body.len()), (200, 0), "preflight: empty 200");
         assert_eq!(
             r.header("access-control-allow-origin"),
             Some("http://localhost:9000")
         );
         assert_eq!(
-            r.header("access-control-allow-headers"),
-            Some("content-type, authorization, client_id")
+            list(r.header("access-control-allow-headers")),
+            ["content-type", "authorization", "client_id"]
         );
         assert_eq!(
-            r.header("access-control-allow-methods"),
-            Some("GET, POST, DELETE, OPTIONS")
+            list(r.header("access-control-allow-methods")),
+            ["GET", "POST", "DELETE", "OPTIONS"]
         );
         assert_eq!(r.header("access-control-max-age"), Some("600"));
-        assert_eq!(r.header("vary"), Some("Origin"));
+        assert_eq!(list(r.header("vary")), ["origin"]);
         assert_eq!(r.header("access-control-allow-credentials"), None);
     }
     let r = m.sign_in("nobody@example.com", None).await;
     assert_eq!(r.header("access-control-allow-origin"), Some("*"));
+    let from_page = m
+        .send(
+            "GET",
+            "/mock/users",
+            &[("origin", "http://127.0.0.1:9")],
+            "",
+        )
+        .await;
     assert_eq!(
-        r.header("access-control-expose-headers"),
-        Some("Retry-After")
+        from_page.header("access-control-allow-origin"),
+        Some("http://127.0.0.1:9")
+    );
+    assert_eq!(
+        list(r.header("access-control-expose-headers")),
+        ["retry-after"]
     );
     assert_eq!(
         m.get("/nope.js")
@@ -55,6 +67,22 @@ async fn cors_preflight_and_headers() {
         Some("*")
     );
     assert_eq!(m.stats().await["requests"], 1, "preflights are not counted");
+}
+
+/// A comma-separated header as trimmed, lower-cased items (methods keep their case).
+fn list(value: Option<&str>) -> Vec<String> {
+    value
+        .unwrap_or("")
+        .split(',')
+        .map(|s| s.trim())
+        .map(|s| {
+            if s.chars().all(|c| c.is_ascii_uppercase()) {
+                s.to_owned()
+            } else {
+                s.to_ascii_lowercase()
+            }
+        })
+        .collect()
 }
 
 #[tokio::test]
@@ -247,7 +275,33 @@ async fn outbox_magic_link_and_users() {
         .iter()
         .map(|u| u["kind"].as_str().unwrap())
         .collect();
-    assert_eq!(kinds, ["password", "totp", "must_reset", "suspended"]);
+    assert_eq!(
+        kinds,
+        [
+            "password",
+            "totp",
+            "must_reset",
+            "suspended",
+            "password",
+            "password"
+        ]
+    );
+    let admins: Vec<_> = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["teamAdmin"] == true)
+        .map(|u| (u["email"].as_str().unwrap(), u["team"].clone()))
+        .collect();
+    assert_eq!(
+        admins,
+        [(
+            "alice@example.com",
+            json!(["erin@example.com", "frank@example.com"])
+        )]
+    );
+    assert_eq!(users[4]["id"], 5);
+    assert_eq!(users[1]["teamAdmin"], false);
 }
 
 #[tokio::test]
@@ -261,6 +315,10 @@ async fn static_files() {
     std::fs::write(pkg.join("nexudus_auth_bg.wasm"), b"\0asm").unwrap();
     std::fs::write(pkg.join("snippets").join("a.js"), "export {}").unwrap();
     std::fs::write(dir.join("secret.txt"), "no").unwrap();
+    let dist = dir.join("examples").join("shop").join("dist");
+    std::fs::create_dir_all(dist.join("assets")).unwrap();
+    std::fs::write(dist.join("index.html"), "<h1>shop</h1>").unwrap();
+    std::fs::write(dist.join("assets").join("app.js"), "export {}").unwrap();
     let m = start_with(Config {
         www: Some(www),
         pkg: Some(pkg),
@@ -293,6 +351,20 @@ async fn static_files() {
     ] {
         assert_eq!(m.get(evil).await.status, 404, "{evil}");
     }
+    let shop = m.get("/examples/shop/").await;
+    assert_eq!((shop.status, shop.text().as_str()), (200, "<h1>shop</h1>"));
+    let route = m.get("/examples/shop/orders/7?tab=1").await;
+    assert_eq!(
+        (route.status, route.text().as_str()),
+        (200, "<h1>shop</h1>"),
+        "client-side route"
+    );
+    let asset = m.get("/examples/shop/assets/app.js").await;
+    assert_eq!((asset.status, asset.text().as_str()), (200, "export {}"));
+    assert_eq!(asset.header("cache-control"), Some("no-store"));
+    assert_eq!(m.get("/examples/shop/assets/gone.js").await.status, 404);
+    assert_eq!(m.get("/examples/nope/").await.status, 404);
+    assert_eq!(m.send("POST", "/app.css", &[], "").await.status, 405);
     let bare = start().await;
     let r = bare.get("/").await;
     assert_eq!(r.status, 200);
@@ -361,4 +433,51 @@ async fn revoke_kills_a_clients_refresh_tokens_and_reset_user_restores_a_user() 
         )
         .await;
     assert_eq!(missing.status, 404);
+}
+
+#[tokio::test]
+async fn revoke_access_kills_a_clients_access_tokens_but_not_its_refresh_tokens() {
+    let m = start().await;
+    let a = m.signed_in("alice@example.com", Some("portal-a")).await;
+    let b = m.access_token("alice@example.com", Some("portal-b")).await;
+    let a_access = a["access_token"].as_str().unwrap();
+    let path = "/api/public/billing/customer";
+    assert_eq!(m.get_bearer(path, a_access).await.status, 200);
+    let r = m
+        .post_json("/mock/revoke-access", &json!({"clientId": "portal-a"}))
+        .await;
+    assert_eq!(r.json(), json!({"revoked": 1}));
+    let dead = m.get_bearer(path, a_access).await;
+    assert_eq!(dead.status, 401);
+    assert_eq!(
+        dead.json()["Message"],
+        "Authorization has been denied for this request."
+    );
+    assert_eq!(
+        m.send(
+            "POST",
+            "/api/sys/users/token/refresh",
+            &[("authorization", &format!("Bearer {a_access}"))],
+            ""
+        )
+        .await
+        .status,
+        401
+    );
+    assert_eq!(
+        m.get_bearer(path, &b).await.status,
+        200,
+        "other clients keep theirs"
+    );
+    let refreshed = m
+        .refresh(a["refresh_token"].as_str().unwrap(), Some("portal-a"))
+        .await;
+    assert_eq!(refreshed.status, 200, "the refresh token survives");
+    let fresh = refreshed.json()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(m.get_bearer(path, &fresh).await.status, 200);
+    let r = m.post_json("/mock/revoke-access", &json!({})).await;
+    assert_eq!(r.status, 400);
 }
