@@ -19,13 +19,16 @@ pub mod control;
 pub mod exchange;
 pub mod faults;
 pub mod jwt;
+pub mod media;
 pub mod outbox;
+pub mod pdf;
 pub mod portal;
 pub mod rebilly;
 pub mod reply;
 pub mod reqlog;
 pub mod state;
 pub mod static_files;
+pub mod team;
 pub mod token;
 pub mod totp;
 pub mod users;
@@ -96,6 +99,16 @@ fn build(config: Config) -> (Router, Arc<AppState>) {
             post(action::post_complete_reset),
         )
         .route("/api/public/billing/customer", get(action::get_customer))
+        .route("/api/auth/media/customer", get(media::get_media_token))
+        .route(
+            "/api/public/billing/invoices/{id}/pdf",
+            get(media::get_invoice_pdf),
+        )
+        .route("/api/public/coworkers/profiles", get(team::get_profiles))
+        .route(
+            "/api/public/coworkers/{id}/impersonate",
+            get(team::get_impersonate),
+        )
         .route(
             "/rebilly/organizations/{org}/authentication-tokens/{token}/exchange",
             post(rebilly::post_exchange),
