@@ -12,20 +12,15 @@ use serde_json::{json, Value};
 use crate::clock::now;
 use crate::reply::{action, bearer, json, json_object, message, origin_of};
 use crate::state::{random_token, AppState, Expiring, ONE_TIME_JWT_TTL};
-use crate::{jwt, state::Inner};
 
-const DENIED: &str = "Authorization has been denied for this request.";
-
-/// The email of a valid (signed, unexpired) access token in `Authorization: Bearer`.
-fn authorized(g: &Inner, headers: &HeaderMap) -> Option<String> {
-    jwt::verify_access(&g.secret, bearer(headers)?, now())
-}
+/// The `Message` of every 401 for a missing, invalid, expired or revoked bearer.
+pub const DENIED: &str = "Authorization has been denied for this request.";
 
 /// `POST /api/sys/users/token/refresh`: issues an opaque portal token `t` (60 s, single use).
 pub async fn post_server_token(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
     let now = now();
     let mut g = state.lock();
-    let Some(email) = authorized(&g, &headers) else {
+    let Some(email) = g.bearer_user(bearer(&headers)).map(|u| u.email) else {
         return message(StatusCode::UNAUTHORIZED, DENIED);
     };
     let t = random_token(24);
@@ -39,8 +34,7 @@ pub async fn post_server_token(State(state): State<Arc<AppState>>, headers: Head
 /// `GET /api/public/billing/customer`: the signed-in customer's profile.
 pub async fn get_customer(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
     let g = state.lock();
-    let user = authorized(&g, &headers).and_then(|e| g.user(&e).cloned());
-    match user {
+    match g.bearer_user(bearer(&headers)) {
         Some(u) => json(
             StatusCode::OK,
             &json!({"Id": u.id, "FullName": u.name, "Email": u.email}),

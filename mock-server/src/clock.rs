@@ -1,6 +1,9 @@
-//! Wall-clock helpers: seconds since the Unix epoch and ISO 8601 formatting.
+//! Wall-clock helpers: seconds since the Unix epoch, and ISO 8601 dates through the `time` crate.
 
 use std::time::{SystemTime, UNIX_EPOCH};
+
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
 
 /// Seconds since the Unix epoch, with sub-second precision.
 pub fn now() -> f64 {
@@ -15,32 +18,13 @@ pub fn now_ms() -> u64 {
     (now() * 1000.0) as u64
 }
 
-/// Formats Unix seconds as ISO 8601 UTC, e.g. `2026-11-23T06:09:29Z` (what Rebilly returns).
+/// Formats Unix seconds (whole seconds) as ISO 8601 / RFC 3339 UTC, e.g. `2026-11-23T06:09:29Z`,
+/// the shape Rebilly returns. Out-of-range instants give the epoch.
 pub fn iso8601(unix_secs: f64) -> String {
-    let secs = unix_secs.floor() as i64;
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    )
-}
-
-/// Howard Hinnant's `civil_from_days`: days since 1970-01-01 → (year, month, day).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
+    OffsetDateTime::from_unix_timestamp(unix_secs.floor() as i64)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+        .format(&Rfc3339)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_owned())
 }
 
 #[cfg(test)]

@@ -10,7 +10,8 @@ use serde_json::{json, Map, Value};
 
 use crate::clock::now;
 use crate::reply::{json, lenient_object, origin_of, url_encode};
-use crate::state::{random_token, AppState, UserKind, ONE_TIME_JWT_TTL, SPACE_AUDIENCE};
+use crate::state::{random_token, AppState, Inner, ONE_TIME_JWT_TTL};
+use crate::users::UserKind;
 use crate::{jwt, totp};
 
 fn bad(msg: &str) -> Response {
@@ -21,7 +22,8 @@ fn body_object(body: &[u8]) -> Result<Map<String, Value>, &'static str> {
     lenient_object(body).ok_or("body must be a JSON object")
 }
 
-/// `GET /mock/users`: the demo users with their current password and (bob) current TOTP code.
+/// `GET /mock/users`: the demo users with their coworker id, current password, (bob) current
+/// TOTP code, and (alice) the team she administers.
 pub async fn get_users(State(state): State<Arc<AppState>>) -> Response {
     let g = state.lock();
     let t = now() as u64;
@@ -29,8 +31,19 @@ pub async fn get_users(State(state): State<Arc<AppState>>) -> Response {
         .users
         .iter()
         .map(|u| {
-            let mut v =
-                json!({"email": u.email, "password": u.password, "kind": u.kind(), "name": u.name});
+            let mut v = json!({
+                "email": u.email, "password": u.password, "kind": u.kind(), "name": u.name,
+                "id": u.id, "teamAdmin": u.is_team_admin(),
+            });
+            if u.is_team_admin() {
+                let team: Vec<&str> = g
+                    .users
+                    .iter()
+                    .filter(|m| u.team.contains(&m.id))
+                    .map(|m| m.email.as_str())
+                    .collect();
+                v["team"] = json!(team);
+            }
             if let Some(code) = u.totp_secret.and_then(|s| totp::code_at(s, t)) {
                 v["kind"] = json!(UserKind::Totp);
                 v["totp"] = json!(code);
@@ -88,20 +101,16 @@ pub async fn post_one_time_jwt(State(state): State<Arc<AppState>>, body: Bytes) 
         .user(email)
         .map(|u| u.email.clone())
         .unwrap_or_else(|| email.to_owned());
-    let iat = now.floor() as u64;
-    let mut claims = json!({
-        "sub": email, "email": email, "jti": random_token(16), "iat": iat,
-        "exp": (now + ttl as f64).ceil() as u64, "aud": SPACE_AUDIENCE, "typ": "one-time",
-    });
+    let mut claims = Inner::one_time_claims(&email, ttl, now);
     let token = match variant {
         "ok" => jwt::sign(&g.secret, &claims),
         "expired" => {
-            claims["iat"] = json!(iat.saturating_sub(ONE_TIME_JWT_TTL + 60));
-            claims["exp"] = json!(iat.saturating_sub(60));
+            claims.iat = claims.iat.saturating_sub(ONE_TIME_JWT_TTL + 60);
+            claims.exp = (now as u64).saturating_sub(60);
             jwt::sign(&g.secret, &claims)
         }
         "other_space" => {
-            claims["aud"] = json!("other-space");
+            claims.aud = Some(json!("other-space"));
             jwt::sign(&g.secret, &claims)
         }
         "bad_signature" => jwt::sign(random_token(32).as_bytes(), &claims),
@@ -188,6 +197,24 @@ pub async fn post_revoke(State(state): State<Arc<AppState>>, body: Bytes) -> Res
     json(StatusCode::OK, &json!({ "revoked": revoked }))
 }
 
+/// `POST /mock/revoke-access` `{clientId}`: every access token issued to that client_id is refused
+/// from now on (401 on protected routes), as when the server ends a session early; its refresh
+/// tokens still work, so a client can recover by refreshing.
+pub async fn post_revoke_access(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
+    let obj = match body_object(&body) {
+        Ok(o) => o,
+        Err(e) => return bad(e),
+    };
+    let Some(client_id) = obj.get("clientId").and_then(Value::as_str) else {
+        return bad("clientId must be a string");
+    };
+    let mut inner = state.lock();
+    let before = inner.access_tokens.len();
+    inner.access_tokens.retain(|_, g| g.client_id != client_id);
+    let revoked = before - inner.access_tokens.len();
+    json(StatusCode::OK, &json!({ "revoked": revoked }))
+}
+
 /// `POST /mock/reset-user` `{email}`: that demo user back to its initial state (password,
 /// must-reset flag, 2FA), without touching anyone else's tokens.
 pub async fn post_reset_user(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
@@ -198,7 +225,7 @@ pub async fn post_reset_user(State(state): State<Arc<AppState>>, body: Bytes) ->
     let Some(email) = obj.get("email").and_then(Value::as_str) else {
         return bad("email must be a string");
     };
-    let Some(initial) = crate::state::demo_users()
+    let Some(initial) = crate::users::demo_users()
         .into_iter()
         .find(|u| u.email.eq_ignore_ascii_case(email))
     else {
@@ -227,7 +254,7 @@ pub async fn get_config(State(state): State<Arc<AppState>>) -> Response {
 }
 
 /// `POST /mock/config` `{accessTtlSeconds?, clientId?, refreshTtlSeconds?, resetTokenTtlSeconds?,
-/// portalTokenTtlSeconds?}`. With `clientId`, `accessTtlSeconds` applies to that client only
+/// portalTokenTtlSeconds?, mediaTokenTtlSeconds?}`. With `clientId`, `accessTtlSeconds` applies to that client only
 /// (`null` removes the override).
 pub async fn post_config(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
     let obj = match body_object(&body) {
@@ -243,14 +270,19 @@ pub async fn post_config(State(state): State<Arc<AppState>>, body: Bytes) -> Res
             },
         }
     };
-    let (access, refresh, reset, portal) = match (
-        secs("accessTtlSeconds"),
-        secs("refreshTtlSeconds"),
-        secs("resetTokenTtlSeconds"),
-        secs("portalTokenTtlSeconds"),
-    ) {
-        (Ok(a), Ok(b), Ok(c), Ok(d)) => (a, b, c, d),
-        (Err(e), ..) | (_, Err(e), ..) | (_, _, Err(e), _) | (.., Err(e)) => return bad(&e),
+    let names = [
+        "accessTtlSeconds",
+        "refreshTtlSeconds",
+        "resetTokenTtlSeconds",
+        "portalTokenTtlSeconds",
+        "mediaTokenTtlSeconds",
+    ];
+    let [access, refresh, reset, portal, media] = match names.map(secs) {
+        [Ok(a), Ok(b), Ok(c), Ok(d), Ok(e)] => [a, b, c, d, e],
+        values => {
+            let first_error = values.into_iter().find_map(Result::err);
+            return bad(&first_error.unwrap_or_default());
+        }
     };
     let client_id = match obj.get("clientId") {
         None | Some(Value::Null) => None,
@@ -280,6 +312,9 @@ pub async fn post_config(State(state): State<Arc<AppState>>, body: Bytes) -> Res
     }
     if let Some(v) = portal {
         s.portal_token_ttl_seconds = v;
+    }
+    if let Some(v) = media {
+        s.media_token_ttl_seconds = v;
     }
     json(
         StatusCode::OK,

@@ -5,57 +5,41 @@ use std::sync::Arc;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
-use serde_json::Value;
+use serde_json::json;
 
 use crate::clock::now;
 use crate::jwt::{self, JwtError};
 use crate::reply::{client_id_header, json, message, query_get};
 use crate::state::{AppState, Inner, SPACE_AUDIENCE};
+use crate::users::User;
 
 /// Why a one-time JWT was refused: HTTP status and `Message`.
 pub type Refusal = (StatusCode, &'static str);
 
-/// Checks a one-time JWT without consuming it; returns `(email, jti)`.
+/// Checks a one-time JWT without consuming it; returns its user and `jti`.
 ///
-/// Bad signature or foreign `aud` → 401; missing, malformed, wrong type, expired or used → 400.
-pub fn check_one_time(g: &Inner, token: &str, now: f64) -> Result<(String, String), Refusal> {
-    let claims = match jwt::verify(&g.secret, token) {
-        Ok(c) => c,
-        Err(JwtError::Malformed) => {
-            return Err((StatusCode::BAD_REQUEST, "The token is malformed."))
-        }
-        Err(JwtError::BadSignature) => {
-            return Err((StatusCode::UNAUTHORIZED, "The token signature is invalid."))
-        }
-    };
-    let aud_ok = match claims.get("aud") {
-        Some(Value::String(a)) => a == SPACE_AUDIENCE,
-        Some(Value::Array(a)) => a.iter().any(|v| v.as_str() == Some(SPACE_AUDIENCE)),
-        _ => false,
-    };
-    if !aud_ok {
-        return Err((
+/// Bad signature or foreign (or missing) `aud` → 401; malformed, wrong type, expired, used, or an
+/// unknown or suspended user → 400.
+pub fn check_one_time(g: &Inner, token: &str) -> Result<(User, String), Refusal> {
+    let claims = jwt::verify(&g.secret, token, Some(SPACE_AUDIENCE)).map_err(|e| match e {
+        JwtError::Malformed => (StatusCode::BAD_REQUEST, "The token is malformed."),
+        JwtError::BadSignature => (StatusCode::UNAUTHORIZED, "The token signature is invalid."),
+        JwtError::WrongAudience => (
             StatusCode::UNAUTHORIZED,
             "The token was issued for another space.",
-        ));
-    }
-    if jwt::str_claim(&claims, "typ") != Some("one-time") {
+        ),
+        JwtError::Expired => (StatusCode::BAD_REQUEST, "The token has expired."),
+    })?;
+    if claims.typ != jwt::TYP_ONE_TIME {
         return Err((
             StatusCode::BAD_REQUEST,
             "The token is not a one-time token.",
         ));
     }
-    let (Some(email), Some(jti), Some(exp)) = (
-        jwt::str_claim(&claims, "email"),
-        jwt::str_claim(&claims, "jti"),
-        jwt::num_claim(&claims, "exp"),
-    ) else {
+    let Some(email) = claims.email.as_deref() else {
         return Err((StatusCode::BAD_REQUEST, "The token is malformed."));
     };
-    if now >= exp {
-        return Err((StatusCode::BAD_REQUEST, "The token has expired."));
-    }
-    if g.used_jti.contains(jti) {
+    if g.used_jti.contains(&claims.jti) {
         return Err((StatusCode::BAD_REQUEST, "The token has already been used."));
     }
     match g.user(email) {
@@ -64,7 +48,7 @@ pub fn check_one_time(g: &Inner, token: &str, now: f64) -> Result<(String, Strin
             "The user of this token does not exist.",
         )),
         Some(u) if u.suspended => Err((StatusCode::BAD_REQUEST, "The account has been suspended.")),
-        Some(u) => Ok((u.email.clone(), jti.to_owned())),
+        Some(u) => Ok((u.clone(), claims.jti)),
     }
 }
 
@@ -100,28 +84,15 @@ fn exchange(g: &mut Inner, headers: &HeaderMap, uri: &Uri, now: f64) -> Response
             }
         },
     };
-    let (email, jti) = match check_one_time(g, &token, now) {
+    let (user, jti) = match check_one_time(g, &token) {
         Ok(ok) => ok,
         Err((status, text)) => return message(status, text),
     };
     g.used_jti.insert(jti);
-    let client_id = client_id_header(headers).unwrap_or_else(|| email.clone());
+    let client_id = client_id_header(headers).unwrap_or_else(|| user.email.clone());
     let ttl = g.access_ttl_override(&client_id).unwrap_or(minutes * 60);
-    let body = g.token_response(&email, &client_id, ttl, now);
+    let (access, refresh) = g.issue_session(&user, &client_id, ttl, now);
     // The exchange names the access token `token`, not `access_token`.
-    let body: serde_json::Map<String, Value> = match body {
-        Value::Object(map) => map
-            .into_iter()
-            .map(|(k, v)| {
-                if k == "access_token" {
-                    ("token".to_owned(), v)
-                } else {
-                    (k, v)
-                }
-            })
-            .collect(),
-        other => return json(StatusCode::OK, &other),
-    };
-    let body = Value::Object(body);
+    let body = json!({"token": access, "token_type": "bearer", "expires_in": ttl, "refresh_token": refresh});
     json(StatusCode::OK, &body)
 }

@@ -23,6 +23,7 @@ pub const KINDS: &[&str] = &[
     "drop",
     "stall",
     "delay",
+    "401",
     "500",
     "502",
     "503",
@@ -90,7 +91,7 @@ impl Fault {
     }
 
     fn matches(&self, path: &str) -> bool {
-        self.path.as_deref().map_or(true, |p| path.starts_with(p))
+        self.path.as_deref().is_none_or(|p| path.starts_with(p))
     }
 }
 
@@ -196,6 +197,11 @@ async fn answer(f: &Fault) -> Response {
                 &json!({"Message": "Gateway Timeout"}),
             )
         }
+        // As if the access token had been revoked: the client refreshes and retries.
+        "401" => json(
+            StatusCode::UNAUTHORIZED,
+            &json!({"Message": crate::action::DENIED}),
+        ),
         "500" => json(
             StatusCode::INTERNAL_SERVER_ERROR,
             &json!({"Message": "An error has occurred."}),

@@ -1,112 +1,175 @@
-//! Minimal HS256 JSON Web Tokens (RFC 7519): signing and signature checking.
+//! The mock's JSON Web Tokens, signed and checked with the `jsonwebtoken` crate (HS256).
 //!
-//! The mock signs real tokens so a client that treats them as anything but opaque bearer strings
-//! (or that mangles them in transit, e.g. by not URL-encoding them) is caught.
+//! Every token the mock hands out is a real JWT, so a client that treats them as anything but
+//! opaque bearer strings (or mangles them in transit, e.g. by not URL-encoding them) is caught.
+//! What each kind carries is in [`Claims`]; `typ` tells the kinds apart.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
-use hmac::{Hmac, Mac};
-use serde_json::{Map, Value};
-use sha2::Sha256;
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-type HmacSha256 = Hmac<Sha256>;
+/// `typ` of an access token (`/api/token`, the exchange).
+pub const TYP_ACCESS: &str = "access";
+/// `typ` of a one-time JWT (magic link, password reset, impersonation), exchanged once.
+pub const TYP_ONE_TIME: &str = "one-time";
+/// `typ` of a media token (`GET /api/auth/media/customer`), carried as `?t=` on file URLs.
+pub const TYP_MEDIA: &str = "media";
+/// `typ` of a Rebilly customer JWT.
+pub const TYP_REBILLY: &str = "rebilly-customer";
 
-/// Why a token could not be read.
+/// The claims of every token the mock signs. Optional ones are left out of the JSON when unset.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Claims {
+    /// Subject: the customer's email (Rebilly: the customer id).
+    pub sub: String,
+    /// The customer's email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The customer's full name (access tokens).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Issued at (Unix seconds).
+    pub iat: u64,
+    /// Expires at (Unix seconds): the token is dead from this second on.
+    pub exp: u64,
+    /// Unique id: single use of one-time JWTs, revocation of access tokens.
+    pub jti: String,
+    /// Which kind of token this is (`TYP_*`).
+    pub typ: String,
+    /// Audience: the space a one-time JWT is for (a string or a list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aud: Option<Value>,
+    /// Rebilly organization (Rebilly tokens).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org: Option<String>,
+    /// The team admin acting for the subject (RFC 8693 `act`; impersonation one-time JWTs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub act: Option<Actor>,
+}
+
+/// RFC 8693 actor claim: who is acting on behalf of the subject.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    /// The actor's email.
+    pub sub: String,
+}
+
+impl Claims {
+    /// Claims of kind `typ` for `sub`, issued at `now` and living `ttl` seconds, with a fresh `jti`.
+    pub fn new(typ: &str, sub: &str, now: f64, ttl: u64) -> Self {
+        Self {
+            sub: sub.to_owned(),
+            iat: now.floor() as u64,
+            exp: (now + ttl as f64).ceil() as u64,
+            jti: crate::state::random_token(16),
+            typ: typ.to_owned(),
+            ..Self::default()
+        }
+    }
+}
+
+/// Why a token was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JwtError {
-    /// Not three base64url parts, not JSON, or not HS256.
+    /// Not a compact JWS, not HS256, not JSON, or a claim missing or of the wrong type.
     Malformed,
-    /// Well-formed, but the signature does not match this process's secret.
+    /// Well-formed, but the signature does not match this process's key.
     BadSignature,
+    /// Signed by us, but `exp` has passed.
+    Expired,
+    /// Signed by us, but for another audience (or none where one is required).
+    WrongAudience,
 }
 
 /// Signs `claims` with HS256 and returns the compact serialization.
-pub fn sign(secret: &[u8], claims: &Value) -> String {
-    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
-    let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
-    let signing_input = format!("{header}.{payload}");
-    let mut mac = HmacSha256::new_from_slice(secret).expect("HMAC accepts any key length");
-    mac.update(signing_input.as_bytes());
-    let sig = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
-    format!("{signing_input}.{sig}")
+pub fn sign(secret: &[u8], claims: &Claims) -> String {
+    jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        claims,
+        &EncodingKey::from_secret(secret),
+    )
+    .expect("HS256 signing of serializable claims cannot fail")
 }
 
-/// Checks the structure and the HS256 signature, and returns the claims.
-///
-/// Time-based claims (`exp`) and `aud`/`typ` are left to the caller, which knows which error
-/// each failure should produce.
-pub fn verify(secret: &[u8], token: &str) -> Result<Map<String, Value>, JwtError> {
-    let mut parts = token.split('.');
-    let (Some(h), Some(p), Some(s), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err(JwtError::Malformed);
-    };
-    let header: Value = decode_json(h)?;
-    if header.get("alg").and_then(Value::as_str) != Some("HS256") {
-        return Err(JwtError::Malformed);
+/// Checks the HS256 signature and `exp` (no leeway: dead from the `exp` second on), and `aud`
+/// when `audience` is given (then `aud` is required). `typ` is left to the caller.
+pub fn verify(secret: &[u8], token: &str, audience: Option<&str>) -> Result<Claims, JwtError> {
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.leeway = 0;
+    // jsonwebtoken accepts a token while `exp >= now`; the mock's tokens die at `now >= exp`.
+    validation.reject_tokens_expiring_in_less_than = 1;
+    match audience {
+        Some(aud) => {
+            validation.set_audience(&[aud]);
+            validation.required_spec_claims.insert("aud".to_owned());
+        }
+        None => validation.validate_aud = false,
     }
-    let claims = match decode_json(p)? {
-        Value::Object(map) => map,
-        _ => return Err(JwtError::Malformed),
-    };
-    let sig = URL_SAFE_NO_PAD.decode(s).map_err(|_| JwtError::Malformed)?;
-    let mut mac = HmacSha256::new_from_slice(secret).expect("HMAC accepts any key length");
-    mac.update(h.as_bytes());
-    mac.update(b".");
-    mac.update(p.as_bytes());
-    mac.verify_slice(&sig).map_err(|_| JwtError::BadSignature)?;
-    Ok(claims)
+    jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(secret), &validation)
+        .map(|data| data.claims)
+        .map_err(|e| match e.kind() {
+            ErrorKind::InvalidSignature => JwtError::BadSignature,
+            ErrorKind::ExpiredSignature => JwtError::Expired,
+            ErrorKind::InvalidAudience => JwtError::WrongAudience,
+            ErrorKind::MissingRequiredClaim(c) if c == "aud" => JwtError::WrongAudience,
+            _ => JwtError::Malformed,
+        })
 }
 
-fn decode_json(part: &str) -> Result<Value, JwtError> {
-    let bytes = URL_SAFE_NO_PAD
-        .decode(part)
-        .map_err(|_| JwtError::Malformed)?;
-    serde_json::from_slice(&bytes).map_err(|_| JwtError::Malformed)
-}
-
-/// Reads a numeric claim (`exp`, `iat`) as seconds.
-pub fn num_claim(claims: &Map<String, Value>, name: &str) -> Option<f64> {
-    claims.get(name).and_then(Value::as_f64)
-}
-
-/// Reads a string claim.
-pub fn str_claim<'a>(claims: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
-    claims.get(name).and_then(Value::as_str)
-}
-
-/// Verifies an access token (signature, `typ:"access"`, not expired) and returns its email.
-pub fn verify_access(secret: &[u8], token: &str, now: f64) -> Option<String> {
-    let claims = verify(secret, token).ok()?;
-    if str_claim(&claims, "typ") != Some("access") {
-        return None;
-    }
-    let exp = num_claim(&claims, "exp")?;
-    if now >= exp {
-        return None;
-    }
-    str_claim(&claims, "email").map(str::to_owned)
+/// Verifies a token of kind `typ` (signature, unexpired, `typ`) and returns its claims.
+pub fn verify_typed(secret: &[u8], token: &str, typ: &str) -> Option<Claims> {
+    verify(secret, token, None).ok().filter(|c| c.typ == typ)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+
+    fn claims(typ: &str, ttl: u64) -> Claims {
+        Claims {
+            email: Some("a@b.c".into()),
+            ..Claims::new(typ, "a@b.c", crate::clock::now(), ttl)
+        }
+    }
 
     #[test]
-    fn round_trip_and_tamper() {
-        let t = sign(b"k", &json!({"email":"a@b.c","typ":"access","exp":9e9}));
+    fn round_trip_and_refusals() {
+        let c = claims(TYP_ACCESS, 60);
+        let t = sign(b"k", &c);
+        assert_eq!(verify(b"k", &t, None), Ok(c.clone()));
+        assert_eq!(verify_typed(b"k", &t, TYP_ACCESS), Some(c));
+        assert_eq!(verify_typed(b"k", &t, TYP_MEDIA), None);
+        assert_eq!(verify(b"other", &t, None), Err(JwtError::BadSignature));
+        assert_eq!(verify(b"k", "a.b", None), Err(JwtError::Malformed));
         assert_eq!(
-            str_claim(&verify(b"k", &t).unwrap(), "email"),
-            Some("a@b.c")
+            verify(b"k", &t, Some("space")),
+            Err(JwtError::WrongAudience)
         );
-        assert_eq!(verify(b"other", &t), Err(JwtError::BadSignature));
-        assert_eq!(verify(b"k", "a.b"), Err(JwtError::Malformed));
-        assert_eq!(verify_access(b"k", &t, 1.0).as_deref(), Some("a@b.c"));
-        assert_eq!(verify_access(b"k", &t, 9e9), None);
         let mut tampered = t.clone();
         tampered.insert(t.find('.').unwrap() + 2, 'x');
-        assert!(verify(b"k", &tampered).is_err());
+        assert!(verify(b"k", &tampered, None).is_err());
+    }
+
+    #[test]
+    fn expiry_and_audience() {
+        let mut c = claims(TYP_ONE_TIME, 60);
+        c.aud = Some(Value::from("space"));
+        assert!(verify(b"k", &sign(b"k", &c), Some("space")).is_ok());
+        c.aud = Some(serde_json::json!(["x", "space"]));
+        assert!(verify(b"k", &sign(b"k", &c), Some("space")).is_ok());
+        c.aud = Some(Value::from("elsewhere"));
+        let other = sign(b"k", &c);
+        assert_eq!(
+            verify(b"k", &other, Some("space")),
+            Err(JwtError::WrongAudience)
+        );
+        let now = crate::clock::now() as u64;
+        c.exp = now; // dead from its `exp` second on
+        c.aud = Some(Value::from("space"));
+        let dead = sign(b"k", &c);
+        assert_eq!(verify(b"k", &dead, Some("space")), Err(JwtError::Expired));
+        c.exp = now + 2;
+        assert!(verify(b"k", &sign(b"k", &c), Some("space")).is_ok());
     }
 }

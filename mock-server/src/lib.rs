@@ -1,9 +1,9 @@
 //! `nexudus-mock`: a local mock of the Nexudus and Rebilly HTTP APIs that `nexudus-auth` speaks,
 //! with control endpoints (`/mock/*`) for its demo page and tests.
 //!
-//! It is deliberately independent of the client crate: it implements the documents
-//! (`docs/ARCHITECTURE.md` "Mock server", `docs/CONTRACT.md` "Wire format"), so a client that
-//! misreads them fails here the way it would against the real services.
+//! It is deliberately independent of the client crate: it implements the services as described
+//! in `docs/MOCK.md` and `docs/CONTRACT.md` ("Wire format"), so a client that misreads them
+//! fails here the way it would against the real services.
 //!
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {
@@ -16,26 +16,33 @@
 pub mod action;
 pub mod clock;
 pub mod control;
-pub mod cors;
 pub mod exchange;
 pub mod faults;
 pub mod jwt;
+pub mod media;
 pub mod outbox;
+pub mod pdf;
 pub mod portal;
 pub mod rebilly;
 pub mod reply;
 pub mod reqlog;
 pub mod state;
 pub mod static_files;
+pub mod team;
 pub mod token;
 pub mod totp;
+pub mod users;
 
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::middleware::{from_fn, from_fn_with_state};
+use axum::http::header::{
+    ACCESS_CONTROL_ALLOW_ORIGIN, AUTHORIZATION, CONTENT_TYPE, ORIGIN, RETRY_AFTER,
+};
+use axum::http::{HeaderName, HeaderValue, Method};
+use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 use axum::Router;
 use hyper::body::Incoming;
@@ -43,6 +50,8 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tower::ServiceExt as _;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::state::AppState;
 
@@ -90,6 +99,16 @@ fn build(config: Config) -> (Router, Arc<AppState>) {
             post(action::post_complete_reset),
         )
         .route("/api/public/billing/customer", get(action::get_customer))
+        .route("/api/auth/media/customer", get(media::get_media_token))
+        .route(
+            "/api/public/billing/invoices/{id}/pdf",
+            get(media::get_invoice_pdf),
+        )
+        .route("/api/public/coworkers/profiles", get(team::get_profiles))
+        .route(
+            "/api/public/coworkers/{id}/impersonate",
+            get(team::get_impersonate),
+        )
         .route(
             "/rebilly/organizations/{org}/authentication-tokens/{token}/exchange",
             post(rebilly::post_exchange),
@@ -110,6 +129,7 @@ fn build(config: Config) -> (Router, Arc<AppState>) {
         .route("/mock/stats", get(control::get_stats))
         .route("/mock/reset", post(control::post_reset))
         .route("/mock/revoke", post(control::post_revoke))
+        .route("/mock/revoke-access", post(control::post_revoke_access))
         .route("/mock/reset-user", post(control::post_reset_user))
         .route(
             "/mock/config",
@@ -130,9 +150,30 @@ fn build(config: Config) -> (Router, Arc<AppState>) {
         .merge(control)
         .fallback(static_files::fallback)
         .layer(from_fn_with_state(state.clone(), faults::api_layer))
-        .layer(from_fn(cors::cors))
+        .layer(cors())
+        // CorsLayer mirrors the request's Origin; a request without one gets `*`.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        ))
         .with_state(state.clone());
     (app, state)
+}
+
+/// CORS on every answer (errors and faults included); `OPTIONS` is answered as a preflight
+/// (200, empty) before it reaches fault injection or the request counter. No credentials.
+fn cors() -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::mirror_request())
+        .allow_headers([
+            CONTENT_TYPE,
+            AUTHORIZATION,
+            HeaderName::from_static("client_id"),
+        ])
+        .allow_methods([Method::GET, Method::POST, Method::DELETE, Method::OPTIONS])
+        .expose_headers([RETRY_AFTER])
+        .max_age(Duration::from_secs(600))
+        .vary([ORIGIN])
 }
 
 /// Serves the mock on `listener` until the process ends.

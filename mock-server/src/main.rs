@@ -6,83 +6,52 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use nexudus_mock::state::{BOB_TOTP_SECRET, PASSWORD};
+use clap::Parser;
+use nexudus_mock::users::{BOB_TOTP_SECRET, PASSWORD};
 use nexudus_mock::Config;
 
-const USAGE: &str = "usage: nexudus-mock [--port N (default 8787, env NEXUDUS_MOCK_PORT)] \
-[--host 127.0.0.1] [--www DIR (default www)] [--pkg DIR (default pkg)] [--access-ttl SECS (default 3600)]";
-
+/// Local mock of the Nexudus and Rebilly HTTP APIs for the nexudus-auth demo and tests.
+#[derive(Parser, Debug)]
+#[command(name = "nexudus-mock", version)]
 struct Args {
-    host: IpAddr,
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, env = "NEXUDUS_MOCK_PORT", default_value_t = 8787)]
     port: u16,
-    config: Config,
+    /// Loopback address to bind (the mock refuses any other).
+    #[arg(long, default_value = "127.0.0.1", value_parser = loopback)]
+    host: IpAddr,
+    /// Directory served at `/` (the demo page).
+    #[arg(long, default_value = "www")]
+    www: PathBuf,
+    /// Directory served at `/pkg/` (the built npm package).
+    #[arg(long, default_value = "pkg")]
+    pkg: PathBuf,
+    /// Default access-token lifetime in seconds.
+    #[arg(long, default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..))]
+    access_ttl: u64,
 }
 
-fn parse_args() -> Result<Args, String> {
-    let mut port: u16 = match std::env::var("NEXUDUS_MOCK_PORT") {
-        Ok(p) if !p.trim().is_empty() => p
-            .trim()
-            .parse()
-            .map_err(|_| format!("NEXUDUS_MOCK_PORT={p:?} is not a port"))?,
-        _ => 8787,
-    };
-    let mut host: IpAddr = [127, 0, 0, 1].into();
-    let mut config = Config {
-        www: Some(PathBuf::from("www")),
-        pkg: Some(PathBuf::from("pkg")),
-        ..Config::default()
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(arg) = it.next() {
-        let (name, inline) = match arg.split_once('=') {
-            Some((n, v)) if n.starts_with("--") => (n.to_owned(), Some(v.to_owned())),
-            _ => (arg.clone(), None),
-        };
-        if name == "-h" || name == "--help" {
-            return Err(String::new());
-        }
-        let mut value = || {
-            inline
-                .clone()
-                .or_else(|| it.next())
-                .ok_or(format!("{name} needs a value"))
-        };
-        match name.as_str() {
-            "--port" => {
-                port = value()?
-                    .parse()
-                    .map_err(|_| "--port must be 0-65535".to_owned())?
-            }
-            "--host" => {
-                host = value()?
-                    .parse()
-                    .map_err(|_| "--host must be an IP address".to_owned())?
-            }
-            "--www" => config.www = Some(PathBuf::from(value()?)),
-            "--pkg" => config.pkg = Some(PathBuf::from(value()?)),
-            "--access-ttl" => {
-                config.access_ttl = value()?
-                    .parse()
-                    .ok()
-                    .filter(|n| *n >= 1)
-                    .ok_or("--access-ttl must be an integer >= 1")?;
-            }
-            other => return Err(format!("unknown argument {other:?}")),
-        }
+fn loopback(s: &str) -> Result<IpAddr, String> {
+    let host: IpAddr = s
+        .parse()
+        .map_err(|_| format!("{s:?} is not an IP address"))?;
+    if host.is_loopback() {
+        Ok(host)
+    } else {
+        Err(format!(
+            "{host} is not a loopback address; the mock binds loopback only"
+        ))
     }
-    if !host.is_loopback() {
-        return Err(format!(
-            "--host {host} is not a loopback address; the mock binds loopback only"
-        ));
-    }
-    Ok(Args { host, port, config })
 }
 
 fn banner(addr: SocketAddr) -> String {
     let mut s = format!("nexudus-mock listening on http://{addr}\n");
     s.push_str(&format!("Demo users (password for all: {PASSWORD}):\n"));
     let rows = [
-        ("alice@example.com", "plain password user (Alice Martin)"),
+        (
+            "alice@example.com",
+            "plain password user (Alice Martin); team admin of erin and frank",
+        ),
         (
             "bob@example.com",
             "TOTP 2FA; current code on /mock/users and in the demo page",
@@ -92,6 +61,11 @@ fn banner(addr: SocketAddr) -> String {
             "must reset password; the reset link lands in /mock/outbox",
         ),
         ("dave@example.com", "suspended: sign-in always fails"),
+        ("erin@example.com", "plain password; member of alice's team"),
+        (
+            "frank@example.com",
+            "plain password; member of alice's team",
+        ),
     ];
     s.push_str(&format!(
         "  {:<19} {:<10} {}\n",
@@ -130,15 +104,11 @@ async fn shutdown_signal() {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args = match parse_args() {
-        Ok(a) => a,
-        Err(e) => {
-            if !e.is_empty() {
-                eprintln!("nexudus-mock: {e}");
-            }
-            eprintln!("{USAGE}");
-            return ExitCode::from(2);
-        }
+    let args = Args::parse();
+    let config = Config {
+        www: Some(args.www),
+        pkg: Some(args.pkg),
+        access_ttl: args.access_ttl,
     };
     let listener = match tokio::net::TcpListener::bind((args.host, args.port)).await {
         Ok(l) => l,
@@ -150,7 +120,7 @@ async fn main() -> ExitCode {
     let addr = listener
         .local_addr()
         .unwrap_or(SocketAddr::new(args.host, args.port));
-    for (flag, dir) in [("--www", &args.config.www), ("--pkg", &args.config.pkg)] {
+    for (flag, dir) in [("--www", &config.www), ("--pkg", &config.pkg)] {
         if let Some(d) = dir.as_ref().filter(|d| !d.is_dir()) {
             eprintln!(
                 "nexudus-mock: note: {flag} {} does not exist (yet)",
@@ -162,7 +132,7 @@ async fn main() -> ExitCode {
     let _ = out.write_all(banner(addr).as_bytes());
     let _ = out.flush();
     drop(out);
-    match nexudus_mock::serve_with_shutdown(listener, args.config, shutdown_signal()).await {
+    match nexudus_mock::serve_with_shutdown(listener, config, shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("nexudus-mock: {e}");

@@ -9,9 +9,10 @@ use axum::response::Response;
 use serde_json::{json, Map, Value};
 
 use crate::clock::{iso8601, now};
+use crate::jwt::{self, Claims};
 use crate::reply::{header_str, media_type, raw};
+use crate::reqlog;
 use crate::state::{random_token, AppState};
-use crate::{jwt, reqlog};
 
 /// An RFC 7807 problem response (`application/problem+json`).
 fn problem(status: StatusCode, title: &str, detail: &str, instance: &str) -> Response {
@@ -34,7 +35,7 @@ pub async fn post_exchange(
         "/organizations/{org}/authentication-tokens/{token}/exchange"
     ));
     let bad = |detail: &str| problem(StatusCode::BAD_REQUEST, "Bad Request", detail, &instance);
-    if header_str(&headers, "authorization").map_or(true, |v| v.trim().is_empty()) {
+    if header_str(&headers, "authorization").is_none_or(|v| v.trim().is_empty()) {
         let detail = "The Authorization header with a publishable API key is required.";
         return problem(StatusCode::UNAUTHORIZED, "Unauthorized", detail, &instance);
     }
@@ -81,10 +82,10 @@ pub async fn post_exchange(
         g.rebilly_tokens.remove(&token);
     }
     let expires = now + 3600.0;
-    let claims = json!({
-        "sub": customer_id, "typ": "rebilly-customer", "org": org,
-        "iat": now.floor() as u64, "exp": expires.ceil() as u64, "jti": random_token(12),
-    });
+    let claims = Claims {
+        org: Some(org),
+        ..Claims::new(jwt::TYP_REBILLY, &customer_id, now, 3600)
+    };
     let jwt = jwt::sign(&g.secret, &claims);
     drop(g);
     let created = iso8601(now);

@@ -57,20 +57,9 @@ pub fn page(status: StatusCode, title: &str, body_html: &str) -> Response {
     raw(status, "text/html; charset=utf-8", html)
 }
 
-/// Escapes text for HTML element content and double-quoted attributes.
+/// Escapes text for HTML element content and quoted attributes (`&`, `<`, `>`, `"`, `'`).
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    html_escape::encode_quoted_attribute(s).into_owned()
 }
 
 /// Percent-encodes a query component (`application/x-www-form-urlencoded` style).

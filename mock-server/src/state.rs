@@ -12,95 +12,17 @@ use serde_json::{json, Value};
 use tokio::sync::watch;
 
 use crate::faults::Fault;
+use crate::jwt::{self, Claims};
 use crate::reqlog::LoggedRequest;
-use crate::{jwt, Config};
+use crate::users::{demo_users, User};
+use crate::Config;
 
-/// The password every demo user starts with.
-pub const PASSWORD: &str = "Passw0rd!";
-/// Bob's TOTP secret (base32).
-pub const BOB_TOTP_SECRET: &str = "JBSWY3DPEHPK3PXP";
 /// The `aud` of one-time JWTs this "space" accepts.
 pub const SPACE_AUDIENCE: &str = "mock-space";
 /// Lifetime of a one-time JWT (5 minutes).
 pub const ONE_TIME_JWT_TTL: u64 = 300;
 /// Default refresh-token lifetime (15 days).
 pub const DEFAULT_REFRESH_TTL: u64 = 15 * 24 * 3600;
-
-/// How a user behaves at sign-in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum UserKind {
-    /// Plain email + password.
-    Password,
-    /// Needs a TOTP code as well.
-    Totp,
-    /// Must reset the password before signing in.
-    MustReset,
-    /// Suspended: every sign-in fails.
-    Suspended,
-}
-
-/// A demo customer.
-#[derive(Clone, Debug)]
-pub struct User {
-    /// Customer id (`/api/public/billing/customer` → `Id`).
-    pub id: u64,
-    /// Canonical (lower-case) email.
-    pub email: String,
-    /// Full name.
-    pub name: String,
-    /// Current password (changed by a password reset).
-    pub password: String,
-    /// Base32 TOTP secret when 2FA is on.
-    pub totp_secret: Option<&'static str>,
-    /// Set until the user completes a password reset.
-    pub must_reset: bool,
-    /// Suspended accounts cannot sign in.
-    pub suspended: bool,
-}
-
-impl User {
-    /// The behaviour this user shows right now.
-    pub fn kind(&self) -> UserKind {
-        if self.suspended {
-            UserKind::Suspended
-        } else if self.must_reset {
-            UserKind::MustReset
-        } else if self.totp_secret.is_some() {
-            UserKind::Totp
-        } else {
-            UserKind::Password
-        }
-    }
-}
-
-/// The four demo users, in their initial state.
-pub fn demo_users() -> Vec<User> {
-    let user = |id, email: &str, name: &str| User {
-        id,
-        email: email.into(),
-        name: name.into(),
-        password: PASSWORD.into(),
-        totp_secret: None,
-        must_reset: false,
-        suspended: false,
-    };
-    vec![
-        user(1, "alice@example.com", "Alice Martin"),
-        User {
-            totp_secret: Some(BOB_TOTP_SECRET),
-            ..user(2, "bob@example.com", "Bob Stone")
-        },
-        User {
-            must_reset: true,
-            ..user(3, "carol@example.com", "Carol Diaz")
-        },
-        User {
-            suspended: true,
-            ..user(4, "dave@example.com", "Dave Kim")
-        },
-    ]
-}
 
 /// A live refresh token.
 #[derive(Clone, Debug)]
@@ -112,6 +34,18 @@ pub struct RefreshGrant {
     /// Unix seconds after which it is dead.
     pub expires_at: f64,
 }
+
+/// A live access token (its `jti` is remembered so `/mock/revoke-access` can kill it early).
+#[derive(Clone, Debug)]
+pub struct AccessGrant {
+    /// The `client_id` its session is bound to.
+    pub client_id: String,
+    /// Its `exp` (Unix seconds).
+    pub exp: u64,
+}
+
+/// How many live access-token records are kept before expired ones are pruned.
+const ACCESS_PRUNE_AT: usize = 4096;
 
 /// A single-use opaque token for an email (portal `t`, password reset).
 #[derive(Clone, Debug)]
@@ -159,6 +93,12 @@ pub struct Stats {
     pub failed_exchange: u64,
     /// Rebilly exchanges (any outcome).
     pub rebilly_exchange: u64,
+    /// Media tokens issued by `GET /api/auth/media/customer`.
+    pub media: u64,
+    /// Files served against a media token (`/api/public/billing/invoices/{id}/pdf`).
+    pub media_file: u64,
+    /// Impersonation one-time JWTs issued by `/api/public/coworkers/{id}/impersonate`.
+    pub impersonate: u64,
     /// API requests (`/api/*`, `/rebilly/*`; preflights excluded), faulted ones included.
     pub requests: u64,
 }
@@ -179,6 +119,8 @@ pub struct Settings {
     pub reset_token_ttl_seconds: u64,
     /// Portal one-time `t` lifetime (60 s).
     pub portal_token_ttl_seconds: u64,
+    /// Media token lifetime (60 s).
+    pub media_token_ttl_seconds: u64,
 }
 
 impl Settings {
@@ -190,6 +132,7 @@ impl Settings {
             refresh_ttl_seconds: DEFAULT_REFRESH_TTL,
             reset_token_ttl_seconds: 3600,
             portal_token_ttl_seconds: 60,
+            media_token_ttl_seconds: 60,
         }
     }
 }
@@ -202,6 +145,8 @@ pub struct Inner {
     pub users: Vec<User>,
     /// Live refresh tokens.
     pub refresh_tokens: HashMap<String, RefreshGrant>,
+    /// Live access tokens by `jti` (an access token whose `jti` is missing here is refused).
+    pub access_tokens: HashMap<String, AccessGrant>,
     /// `jti`s of one-time JWTs already exchanged.
     pub used_jti: HashSet<String>,
     /// Live portal one-time tokens (`t`).
@@ -234,6 +179,7 @@ impl Inner {
             secret,
             users: demo_users(),
             refresh_tokens: HashMap::new(),
+            access_tokens: HashMap::new(),
             used_jti: HashSet::new(),
             portal_tokens: HashMap::new(),
             reset_tokens: HashMap::new(),
@@ -282,14 +228,33 @@ impl Inner {
             .or(s.access_ttl_overridden.then_some(s.access_ttl_seconds))
     }
 
-    /// Signs an access token for `user` valid for `ttl` seconds from `now`.
-    pub fn access_token(&self, user: &User, ttl: u64, now: f64) -> String {
-        let claims = json!({
-            "sub": user.email, "email": user.email, "name": user.name,
-            "iat": now.floor() as u64, "exp": (now + ttl as f64).ceil() as u64,
-            "jti": random_token(16), "typ": "access",
-        });
+    /// Signs an access token for `user`, bound to `client_id`, valid for `ttl` seconds from `now`.
+    pub fn access_token(&mut self, user: &User, client_id: &str, ttl: u64, now: f64) -> String {
+        let claims = Claims {
+            email: Some(user.email.clone()),
+            name: Some(user.name.clone()),
+            ..Claims::new(jwt::TYP_ACCESS, &user.email, now, ttl)
+        };
+        if self.access_tokens.len() >= ACCESS_PRUNE_AT {
+            let now = now as u64;
+            self.access_tokens.retain(|_, g| g.exp > now);
+        }
+        let grant = AccessGrant {
+            client_id: client_id.to_owned(),
+            exp: claims.exp,
+        };
+        self.access_tokens.insert(claims.jti.clone(), grant);
         jwt::sign(&self.secret, &claims)
+    }
+
+    /// The user of a valid `Authorization: Bearer` access token: signed by us, `typ:"access"`,
+    /// unexpired, not revoked, and the user still exists.
+    pub fn bearer_user(&self, token: Option<&str>) -> Option<User> {
+        let claims = jwt::verify_typed(&self.secret, token?, jwt::TYP_ACCESS)?;
+        if !self.access_tokens.contains_key(&claims.jti) {
+            return None;
+        }
+        self.user(claims.email.as_deref()?).cloned()
     }
 
     /// Stores and returns a new refresh token.
@@ -304,22 +269,37 @@ impl Inner {
         token
     }
 
-    /// The OAuth token response for a sign-in, refresh or exchange.
-    pub fn token_response(&mut self, email: &str, client_id: &str, ttl: u64, now: f64) -> Value {
-        let user = self.user(email).cloned().expect("caller checked the user");
-        let access = self.access_token(&user, ttl, now);
+    /// A new access token and refresh token for an existing user (sign-in, refresh, exchange).
+    pub fn issue_session(
+        &mut self,
+        user: &User,
+        client_id: &str,
+        ttl: u64,
+        now: f64,
+    ) -> (String, String) {
+        let access = self.access_token(user, client_id, ttl, now);
         let refresh = self.issue_refresh(&user.email, client_id, now);
+        (access, refresh)
+    }
+
+    /// The OAuth token response of `/api/token` (password and refresh grants).
+    pub fn token_response(&mut self, user: &User, client_id: &str, ttl: u64, now: f64) -> Value {
+        let (access, refresh) = self.issue_session(user, client_id, ttl, now);
         json!({"access_token": access, "token_type": "bearer", "expires_in": ttl, "refresh_token": refresh})
+    }
+
+    /// The claims of a one-time JWT (for the exchange) for `email`, before signing.
+    pub fn one_time_claims(email: &str, ttl: u64, now: f64) -> Claims {
+        Claims {
+            email: Some(email.to_owned()),
+            aud: Some(Value::from(SPACE_AUDIENCE)),
+            ..Claims::new(jwt::TYP_ONE_TIME, email, now, ttl)
+        }
     }
 
     /// Signs a one-time JWT (for the exchange) for `email`.
     pub fn one_time_jwt(&self, email: &str, ttl: u64, now: f64) -> String {
-        let claims = json!({
-            "sub": email, "email": email, "jti": random_token(16),
-            "iat": now.floor() as u64, "exp": (now + ttl as f64).ceil() as u64,
-            "aud": SPACE_AUDIENCE, "typ": "one-time",
-        });
-        jwt::sign(&self.secret, &claims)
+        jwt::sign(&self.secret, &Self::one_time_claims(email, ttl, now))
     }
 
     /// Creates a password-reset token for `email` and puts the reset email in the outbox.

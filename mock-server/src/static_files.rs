@@ -1,92 +1,25 @@
-//! Static files: the demo (`--www`), the built package (`--pkg`), and built examples.
+//! Files from disk through `tower-http`'s `ServeDir`/`ServeFile`: the demo (`--www`) at `/`, the
+//! built package (`--pkg`) at `/pkg/`, and built examples at `/examples/<name>/` (from
+//! `<www>/../examples/<name>/dist/`, with the example's `index.html` for client-side routes).
+//!
+//! `ServeDir` refuses `..`, percent-encoded or not, and picks the content type from the extension
+//! (`.wasm` → `application/wasm`). Every file goes out with `Cache-Control: no-store`, so the demo
+//! always runs the package just built, and text types say `charset=utf-8`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
-use axum::extract::State;
-use axum::http::{Method, StatusCode, Uri};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::response::Response;
 use serde_json::json;
+use tower::ServiceExt as _;
+use tower_http::services::{ServeDir, ServeFile};
 
 use crate::faults::is_api_path;
-use crate::reply::{json, page, raw};
+use crate::reply::{json, page};
 use crate::state::AppState;
-
-/// The content type for a file name.
-pub fn content_type(path: &Path) -> &'static str {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    match ext.as_str() {
-        "wasm" => "application/wasm",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "html" | "htm" => "text/html; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "json" | "map" => "application/json; charset=utf-8",
-        "png" => "image/png",
-        "ico" => "image/x-icon",
-        "txt" | "md" => "text/plain; charset=utf-8",
-        "ts" => "text/plain; charset=utf-8",
-        _ => "application/octet-stream",
-    }
-}
-
-/// Percent-decodes a URL path (no `+` → space, unlike forms).
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
-/// Joins a URL sub-path to `root`, refusing `..`, backslashes, NUL and absolute segments.
-pub fn safe_join(root: &Path, sub: &str) -> Option<PathBuf> {
-    let mut path = root.to_path_buf();
-    for seg in sub.split('/') {
-        match seg {
-            "" | "." => continue,
-            ".." => return None,
-            s if s.contains('\\') || s.contains('\0') || s.contains(':') => return None,
-            s => path.push(s),
-        }
-    }
-    Some(path)
-}
-
-async fn serve_file(path: &Path) -> Option<Response> {
-    let path = if path.is_dir() {
-        path.join("index.html")
-    } else {
-        path.to_path_buf()
-    };
-    let bytes = tokio::fs::read(&path).await.ok()?;
-    Some(raw(StatusCode::OK, content_type(&path), bytes))
-}
-
-fn not_found(path: &str) -> Response {
-    if is_api_path(path) || path.starts_with("/mock/") {
-        let body = json!({"Message": format!("No HTTP resource was found that matches the request URI '{path}'.")});
-        return json(StatusCode::NOT_FOUND, &body);
-    }
-    page(
-        StatusCode::NOT_FOUND,
-        "404 Not Found",
-        "<p>No such file.</p>",
-    )
-}
 
 const PLACEHOLDER: &str =
     "<p>The mock Nexudus + Rebilly server is running, but no <code>--www</code> \
@@ -95,81 +28,109 @@ const PLACEHOLDER: &str =
     <li><a href=\"/mock/outbox\">/mock/outbox</a> — emails the mock sent</li>\
     <li><a href=\"/mock/stats\">/mock/stats</a> — request counters</li></ul>";
 
-/// Fallback handler: static files for `GET`/`HEAD`, 404 (JSON for API paths) otherwise.
-pub async fn fallback(State(state): State<Arc<AppState>>, method: Method, uri: Uri) -> Response {
-    let raw_path = uri.path();
-    if is_api_path(raw_path) || raw_path.starts_with("/mock/") {
-        return not_found(raw_path);
+/// Fallback handler: JSON 404 for unknown API and control paths, files for everything else.
+pub async fn fallback(State(state): State<Arc<AppState>>, req: Request) -> Response {
+    let path = req.uri().path().to_owned();
+    if is_api_path(&path) || path.starts_with("/mock/") {
+        let text = format!("No HTTP resource was found that matches the request URI '{path}'.");
+        return json(StatusCode::NOT_FOUND, &json!({ "Message": text }));
     }
-    if method != Method::GET && method != Method::HEAD {
-        return raw(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "text/plain",
-            "method not allowed",
-        );
-    }
-    let Some(path) = percent_decode(raw_path) else {
-        return raw(StatusCode::BAD_REQUEST, "text/plain", "bad path");
-    };
     let cfg = &state.config;
-    let www = cfg.www.as_deref().filter(|d| d.is_dir());
     if let Some(sub) = path.strip_prefix("/pkg/") {
-        let file = cfg.pkg.as_deref().and_then(|root| safe_join(root, sub));
-        return match file {
-            Some(f) => serve_file(&f).await.unwrap_or_else(|| not_found(&path)),
-            None => not_found(&path),
+        return match cfg.pkg.as_deref() {
+            Some(root) => serve(ServeDir::new(root), at(&req, sub)).await,
+            None => not_found(),
         };
     }
+    let www = cfg.www.as_deref().filter(|d| d.is_dir());
     if let (Some(rest), Some(www)) = (path.strip_prefix("/examples/"), www) {
-        if let Some(resp) = example(www, rest).await {
-            return resp;
+        if let Some((root, sub)) = example_root(www, rest) {
+            let req = at(&req, &sub);
+            // Client-side routes (no extension in the last segment) get the example's index.html.
+            let last = sub.rsplit('/').next().unwrap_or("");
+            return if last.contains('.') {
+                serve(ServeDir::new(&root), req).await
+            } else {
+                let index = ServeFile::new(root.join("index.html"));
+                serve(ServeDir::new(&root).fallback(index), req).await
+            };
         }
     }
-    let Some(www) = www else {
-        return if path == "/" || path == "/index.html" {
+    match www {
+        Some(www) => serve(ServeDir::new(www), req).await,
+        None if path == "/" || path == "/index.html" => {
             page(StatusCode::OK, "nexudus-mock", PLACEHOLDER)
-        } else {
-            not_found(&path)
-        };
-    };
-    match safe_join(www, &path) {
-        Some(f) => serve_file(&f).await.unwrap_or_else(|| not_found(&path)),
-        None => not_found(&path),
+        }
+        None => not_found(),
     }
 }
 
-/// `/examples/<name>/…` from `<www>/../examples/<name>/dist/`, falling back to its `index.html`.
-async fn example(www: &Path, rest: &str) -> Option<Response> {
+/// The example's `dist/` directory and the path inside it, when that example is built.
+fn example_root(www: &Path, rest: &str) -> Option<(std::path::PathBuf, String)> {
     let (name, sub) = rest.split_once('/').unwrap_or((rest, ""));
-    let root = safe_join(&www.join("..").join("examples"), name)?.join("dist");
-    if name.is_empty() || !root.is_dir() {
+    let plain = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    if name.is_empty() || !name.chars().all(plain) {
         return None;
     }
-    let file = safe_join(&root, sub)?;
-    if let Some(resp) = serve_file(&file).await {
-        return Some(resp);
-    }
-    // SPA fallback for client-side routes (paths without a file extension).
-    let last = sub.rsplit('/').next().unwrap_or("");
-    if last.contains('.') {
-        return Some(not_found(rest));
-    }
-    serve_file(&root.join("index.html")).await
+    let root = www.join("..").join("examples").join(name).join("dist");
+    root.is_dir().then(|| (root, sub.to_owned()))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn traversal_is_refused() {
-        let root = Path::new("/srv/www");
-        assert_eq!(
-            safe_join(root, "/a/b.js"),
-            Some(PathBuf::from("/srv/www/a/b.js"))
-        );
-        assert_eq!(safe_join(root, "/../etc/passwd"), None);
-        assert_eq!(safe_join(root, "/a/..\\..\\x"), None);
-        assert_eq!(percent_decode("/%2e%2e/x").as_deref(), Some("/../x"));
+/// The same request, addressed to `/<sub>` (query kept) for a `ServeDir` rooted elsewhere.
+fn at(req: &Request, sub: &str) -> Request {
+    let pq = match req.uri().query() {
+        Some(q) => format!("/{sub}?{q}"),
+        None => format!("/{sub}"),
+    };
+    let mut builder = Request::builder()
+        .method(req.method().clone())
+        .uri(pq.parse::<Uri>().unwrap_or_else(|_| Uri::from_static("/")));
+    for (name, value) in req.headers() {
+        builder = builder.header(name, value);
     }
+    builder.body(Body::empty()).unwrap_or_default()
+}
+
+/// Runs a `ServeDir` and applies the mock's header policy to its answer.
+async fn serve<F>(dir: ServeDir<F>, req: Request) -> Response
+where
+    ServeDir<F>: tower::Service<
+        Request,
+        Response = Response<tower_http::services::fs::ServeFileSystemResponseBody>,
+        Error = std::convert::Infallible,
+    >,
+{
+    let resp = match dir.oneshot(req).await {
+        Ok(resp) => resp.map(Body::new),
+        Err(never) => match never {},
+    };
+    if resp.status() == StatusCode::NOT_FOUND {
+        return not_found();
+    }
+    with_policy(resp)
+}
+
+/// `Cache-Control: no-store` always; `charset=utf-8` on text types that name none.
+fn with_policy(mut resp: Response) -> Response {
+    let headers = resp.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let textual = ct.starts_with("text/") || ct == "application/json";
+    if textual && !ct.contains("charset") {
+        if let Ok(v) = HeaderValue::from_str(&format!("{ct}; charset=utf-8")) {
+            headers.insert(header::CONTENT_TYPE, v);
+        }
+    }
+    resp
+}
+
+fn not_found() -> Response {
+    page(
+        StatusCode::NOT_FOUND,
+        "404 Not Found",
+        "<p>No such file.</p>",
+    )
 }

@@ -111,7 +111,7 @@ fn password_grant(
     let ttl = g.access_ttl_for(&client_id);
     json(
         StatusCode::OK,
-        &g.token_response(&user.email, &client_id, ttl, now),
+        &g.token_response(&user, &client_id, ttl, now),
     )
 }
 
@@ -151,6 +151,6 @@ fn refresh_grant(g: &mut Inner, token: Option<&str>, client_id: Option<&str>) ->
     let ttl = g.access_ttl_for(&grant.client_id);
     json(
         StatusCode::OK,
-        &g.token_response(&user.email, &grant.client_id, ttl, now),
+        &g.token_response(&user, &grant.client_id, ttl, now),
     )
 }

@@ -188,3 +188,37 @@ async fn delay_gives_the_real_answer_late() {
     assert!(r.json()["access_token"].is_string());
     assert!(t0.elapsed() >= Duration::from_millis(300));
 }
+
+#[tokio::test]
+async fn fault_401_denies_a_valid_bearer_count_times() {
+    let m = start().await;
+    let token = m.access_token("alice@example.com", None).await;
+    let path = "/api/public/billing/customer";
+    m.fault(json!({"kind": 401, "path": path, "count": 2}))
+        .await;
+    for _ in 0..2 {
+        let r = m.get_bearer(path, &token).await;
+        assert_eq!(r.status, 401);
+        assert_eq!(
+            r.json(),
+            json!({"Message": "Authorization has been denied for this request."})
+        );
+        assert_eq!(r.header("access-control-allow-origin"), Some("*"));
+    }
+    let r = m.get_bearer(path, &token).await;
+    assert_eq!(
+        (r.status, r.json()["Email"].clone()),
+        (200, json!("alice@example.com"))
+    );
+    let log = m.get("/mock/requests").await.json();
+    let faults: Vec<_> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["fault"].clone())
+        .collect();
+    assert_eq!(
+        faults,
+        [json!(null), json!("401"), json!("401"), json!(null)]
+    );
+}

@@ -112,6 +112,18 @@ impl Mock {
         self.send("GET", path, headers, Vec::new()).await
     }
 
+    /// `GET` with `Authorization: Bearer <token>`.
+    pub async fn get_bearer(&self, path: &str, token: &str) -> Resp {
+        let auth = format!("Bearer {token}");
+        self.get_with(path, &[("authorization", &auth)]).await
+    }
+
+    /// Signs `email` in and returns the access token.
+    pub async fn access_token(&self, email: &str, client_id: Option<&str>) -> String {
+        let t = self.signed_in(email, client_id).await;
+        t["access_token"].as_str().unwrap().to_owned()
+    }
+
     pub async fn post(&self, path: &str, headers: &[(&str, &str)], body: &str) -> Resp {
         self.send("POST", path, headers, body.as_bytes().to_vec())
             .await
@@ -187,4 +199,11 @@ impl Mock {
 /// `application/x-www-form-urlencoded` encoding of one component.
 pub fn enc(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// The claims of a JWT, read without checking its signature (to look at what the mock issued).
+pub fn claims_of(token: &str) -> Value {
+    jsonwebtoken::dangerous::insecure_decode::<Value>(token)
+        .unwrap_or_else(|e| panic!("not a JWT ({e}): {token}"))
+        .claims
 }
