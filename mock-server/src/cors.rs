@@ -1,12 +1,15 @@
 //! CORS on every response (errors and faults included), and `204` answers to preflights.
 
+use std::sync::Arc;
+
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::faults::DropConnection;
+use crate::faults::{close_if_drop_pending, DropConnection};
+use crate::state::AppState;
 
 /// Request headers a cross-origin caller may send.
 pub const ALLOW_HEADERS: &str = "content-type, authorization, client_id";
@@ -14,11 +17,12 @@ pub const ALLOW_HEADERS: &str = "content-type, authorization, client_id";
 pub const ALLOW_METHODS: &str = "GET, POST, DELETE, OPTIONS";
 
 /// Middleware: answers `OPTIONS` with 204 and adds the CORS headers to everything else.
-pub async fn cors(req: Request, next: Next) -> Response {
+pub async fn cors(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     let origin = req.headers().get(header::ORIGIN).cloned();
     let mut resp = if req.method() == Method::OPTIONS {
         let mut r = Response::new(Body::empty());
         *r.status_mut() = StatusCode::NO_CONTENT;
+        close_if_drop_pending(&state, &mut r);
         r
     } else {
         next.run(req).await

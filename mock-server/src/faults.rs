@@ -173,7 +173,8 @@ pub async fn api_layer(State(state): State<Arc<AppState>>, req: Request, next: N
 
 /// While a `drop` fault is pending, answers carry `Connection: close` so the next request opens a
 /// fresh connection (browsers silently retry a request that died on a reused keep-alive one).
-fn close_if_drop_pending(state: &AppState, resp: &mut Response) {
+/// Preflight answers too (see cors.rs): a cross-origin request goes out on the preflight's connection.
+pub fn close_if_drop_pending(state: &AppState, resp: &mut Response) {
     if state.lock().faults.iter().any(|f| f.kind == "drop") {
         resp.headers_mut()
             .insert(header::CONNECTION, HeaderValue::from_static("close"));

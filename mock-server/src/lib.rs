@@ -35,7 +35,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::middleware::{from_fn, from_fn_with_state};
+use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 use axum::Router;
 use hyper::body::Incoming;
@@ -130,7 +130,7 @@ fn build(config: Config) -> (Router, Arc<AppState>) {
         .merge(control)
         .fallback(static_files::fallback)
         .layer(from_fn_with_state(state.clone(), faults::api_layer))
-        .layer(from_fn(cors::cors))
+        .layer(from_fn_with_state(state.clone(), cors::cors))
         .with_state(state.clone());
     (app, state)
 }

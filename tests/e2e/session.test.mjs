@@ -1,9 +1,9 @@
-// Keeping the customer signed in, across real tabs (pages of one browser context) running the
-// optimised release package (/pkg/index.js) against the mock: exactly one refresh for N stale
-// tabs, sign-out reaching every tab, a failed refresh keeping the session, storage kinds.
+// Keeping the customer signed in, across real tabs (pages of one browser context, on an origin other
+// than the API's) running the optimised release package (/pkg/index.js) against the mock: exactly
+// one refresh for N stale tabs, sign-out reaching every tab, a failed refresh keeping the session, storage kinds.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { MOCK, launch, mockApi, guard } from './lib.mjs';
+import { MOCK, PAGES, launch, mockApi, guard } from './lib.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -11,16 +11,16 @@ after(async () => { await browser?.close(); });
 
 const uid = (p) => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
-/** Opens a page on the mock origin and creates `window.auth` with `options`. */
+/** Opens a test page (PAGES) and creates `window.auth` with `options` against the API (MOCK). */
 async function openClient(context, options) {
   const page = await context.newPage();
-  await page.goto(`${MOCK}/blank.html`);
+  await page.goto(`${PAGES}/blank.html`);
   await page.evaluate(async (opts) => {
     const { NexudusAuth } = await import('/pkg/index.js');
     window.events = [];
-    window.auth = await NexudusAuth.create({ baseUrl: location.origin, ...opts });
+    window.auth = await NexudusAuth.create(opts);
     window.auth.onChange((event, session) => window.events.push([event, session && session.accessToken]));
-  }, options);
+  }, { baseUrl: MOCK, ...options });
   return page;
 }
 
@@ -112,8 +112,8 @@ test("'memory' storage does not survive a reload, 'local' does", async () => {
     await page.reload();
     await page.evaluate(async (opts) => {
       const { NexudusAuth } = await import('/pkg/index.js');
-      window.auth = await NexudusAuth.create({ baseUrl: location.origin, ...opts });
-    }, options);
+      window.auth = await NexudusAuth.create(opts);
+    }, { baseUrl: MOCK, ...options });
     assert.equal(await page.evaluate(() => window.auth.session !== null), survives, storage);
     await page.close();
   }
@@ -123,16 +123,16 @@ test("'memory' storage does not survive a reload, 'local' does", async () => {
 test('a throwing custom adapter falls back to memory with a storage warning', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
-  await page.goto(`${MOCK}/blank.html`);
-  const result = await page.evaluate(async () => {
+  await page.goto(`${PAGES}/blank.html`);
+  const result = await page.evaluate(async (baseUrl) => {
     const { NexudusAuth, AuthError } = await import('/pkg/index.js');
     const boom = () => { throw new DOMException('quota', 'QuotaExceededError'); };
-    const auth = await NexudusAuth.create({ baseUrl: location.origin, storage: { getItem: boom, setItem: boom, removeItem: boom } });
+    const auth = await NexudusAuth.create({ baseUrl, storage: { getItem: boom, setItem: boom, removeItem: boom } });
     const warnings = [];
     auth.onWarning((w) => warnings.push({ code: w.code, isAuthError: w instanceof AuthError }));
     const s = await auth.signIn({ email: 'alice@example.com', password: 'Passw0rd!' });
     return { signedIn: auth.session?.accessToken === s.accessToken, token: (await auth.getAccessToken()) === s.accessToken, warnings };
-  });
+  }, MOCK);
   assert.equal(result.signedIn, true);
   assert.equal(result.token, true);
   assert.deepEqual(result.warnings[0], { code: 'storage', isAuthError: true });
