@@ -27,6 +27,7 @@ pub const KINDS: &[&str] = &[
     "502",
     "503",
     "429",
+    "401",
     "html",
     "truncated",
     "wrong_type",
@@ -200,6 +201,10 @@ async fn answer(f: &Fault) -> Response {
         "500" => json(
             StatusCode::INTERNAL_SERVER_ERROR,
             &json!({"Message": "An error has occurred."}),
+        ),
+        "401" => json(
+            StatusCode::UNAUTHORIZED,
+            &json!({"Message": "Authorization has been denied for this request."}),
         ),
         "502" => error_page(StatusCode::BAD_GATEWAY, "502 Bad Gateway"),
         "503" => error_page(StatusCode::SERVICE_UNAVAILABLE, "503 Service Unavailable"),

@@ -195,3 +195,24 @@ async fn delay_gives_the_real_answer_late() {
     assert!(r.json()["access_token"].is_string());
     assert!(t0.elapsed() >= Duration::from_millis(300));
 }
+
+#[tokio::test]
+async fn a_401_fault_refuses_a_valid_bearer_then_the_route_answers() {
+    let m = start().await;
+    let t = m.signed_in("alice@example.com", None).await;
+    let bearer = format!("Bearer {}", t["access_token"].as_str().unwrap());
+    let auth = [("authorization", bearer.as_str())];
+    m.fault(json!({"kind": "401", "path": "/api/public/billing/customer"}))
+        .await;
+    let r = m.get_with("/api/public/billing/customer", &auth).await;
+    assert_eq!(r.status, 401);
+    assert_eq!(
+        r.json(),
+        json!({"Message": "Authorization has been denied for this request."})
+    );
+    let r = m.get_with("/api/public/billing/customer", &auth).await;
+    assert_eq!(
+        (r.status, r.json()["Email"].clone()),
+        (200, json!("alice@example.com"))
+    );
+}
