@@ -142,16 +142,19 @@ test('a throwing custom adapter falls back to memory with a storage warning', as
 test('the background timer refreshes a short-lived token before it expires', async () => {
   const context = await browser.newContext();
   const clientId = uid('timer');
-  await mockApi('/mock/config', { clientId, accessTtlSeconds: 3 });
+  // 8 s token: the refresh is due 3.2-4 s after sign-in (half the lifetime, minus up to a tenth of
+  // jitter), and the next one 3.2-4 s after that: room to count exactly one.
+  await mockApi('/mock/config', { clientId, accessTtlSeconds: 8 });
   const page = await openClient(context, { storageKey: uid('key'), clientId });
   const first = await signIn(page, clientId);
   const next = await page.evaluate(() => window.auth.nextRefreshAt);
   assert.ok(next > Date.now() && next < first.expiresAt, 'a refresh is scheduled before expiry');
-  await page.waitForFunction(() => window.events.some((e) => e[0] === 'TOKEN_REFRESHED'), null, { timeout: 8000 });
-  const now = await page.evaluate(() => window.auth.session);
-  assert.notEqual(now.accessToken, first.accessToken);
-  assert.ok(await refreshCount(clientId) >= 1);
+  await page.waitForFunction(() => window.events.some((e) => e[0] === 'TOKEN_REFRESHED'), null, { timeout: 15_000, polling: 50 });
   await page.evaluate(() => window.auth.dispose());
   assert.equal(await page.evaluate(() => window.auth.nextRefreshAt), null, 'dispose stops the timer');
+  const now = await page.evaluate(() => window.auth.session);
+  assert.notEqual(now.accessToken, first.accessToken);
+  assert.equal(await refreshCount(clientId), 1, 'exactly one background refresh');
+  assert.deepEqual(await page.evaluate(() => window.events.map((e) => e[0])), ['SIGNED_IN', 'TOKEN_REFRESHED']);
   await context.close();
 });
