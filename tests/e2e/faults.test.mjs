@@ -1,4 +1,4 @@
-// Fault matrix in a real browser: the release package (/pkg/index.js) on the mock's origin runs
+// Fault matrix in a real browser: the release package (/pkg/index.js), on a page of another origin, runs
 // signIn, exchangeToken, refresh and auth.fetch through EVERY fault kind of /mock/faults.
 //
 // For each (call, fault) it asserts: the right AuthError code (network for drop, timeout for a

@@ -1,4 +1,4 @@
-// Secrets never leak (release package on the mock's origin, ALL console output captured).
+// Secrets never leak (release package on a page of another origin, ALL console output captured).
 //
 // Every error path the page can reach is driven — wrong password, suspended, 2FA missing/wrong,
 // must-reset, password policy, bad reset token, exchange malformed/bad signature/other space/
