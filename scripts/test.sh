@@ -15,9 +15,18 @@
 #   wasm-firefox   the same in headless Firefox ESR (geckodriver)
 #   e2e            node --test tests/e2e/*.test.mjs (playwright-core + Debian chromium) against the mock + pkg/
 #   size           node bench/size-check.mjs (brotli of web wasm + glue vs bench/size-baseline.json, +10 %)
-# A level with no tests yet is reported as skipped; any failure makes the script exit 1. The last line is
-# `N passed, M failed` (tests, plus 1 per check level: fmt, clippy, build, ...).
+# Counts come from structured reports, never from what a test prints: node --test writes them through
+# scripts/test-counts-reporter.mjs to target/test-logs/<level>.counts.json; cargo test and
+# wasm-bindgen-test from their own `test result:` summary lines (a test's own output is only shown when it
+# fails, and then the level is red anyway). Skipped (cargo: ignored) and todo tests are shown per level.
+# A test level that runs zero tests (none found, or all skipped) fails, unless the script declares it
+# skipped with a reason (skip). Any failure makes the script exit 1. The last line is
+# `N passed, M failed` (tests, plus 1 per check level: fmt, clippy, build, ...), followed by
+# `, K skipped` when tests were skipped.
 # Env: NEXUDUS_MOCK_PORT [18787]  NEXUDUS_LEVEL_TIMEOUT [1500 s per level]  WASM_BINDGEN_TEST_TIMEOUT [120]
+#   NEXUDUS_LEVELS    only these levels (e.g. "native e2e"); the others are skipped with that reason. The
+#                     mock is started when a level needs it; an unselected build uses the existing pkg/.
+#   NEXUDUS_E2E_FILES only these e2e test files (paths relative to the repo), instead of tests/e2e/*.test.mjs
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
@@ -39,20 +48,46 @@ tmo() { timeout -k 20 "$LEVEL_TIMEOUT" "$@"; }
 
 # ---------------------------------------------------------------- bookkeeping
 LEVELS=()
-declare -A PASS FAIL NOTE SECS KIND
-record() {  # record <level> <kind: tests|check> <passed> <failed> <seconds> <note>
+declare -A PASS FAIL SKIP TODO NOTE SECS KIND
+record() {  # record <level> <kind: tests|check|skip> <passed> <failed> <seconds> <note> [<skipped> <todo>]
   LEVELS+=("$1"); KIND[$1]=$2; PASS[$1]=$3; FAIL[$1]=$4; SECS[$1]=$5; NOTE[$1]=$6
+  SKIP[$1]=${7:-0}; TODO[$1]=${8:-0}
 }
+# selected <level>...: true when NEXUDUS_LEVELS is unset or names one of the levels.
+selected() {
+  [ -z "${NEXUDUS_LEVELS:-}" ] && return 0
+  local l
+  for l in "$@"; do
+    [[ " ${NEXUDUS_LEVELS//,/ } " == *" $l "* ]] && return 0
+  done
+  return 1
+}
+NOT_SELECTED="not in NEXUDUS_LEVELS=${NEXUDUS_LEVELS:-}"
 skip() {  # skip <level> <why>
   step "$1: SKIPPED - $2"
   record "$1" skip 0 0 0 "skipped: $2"
+}
+
+# cargo_counts <log>: "passed failed ignored" summed over the `test result:` lines of cargo test /
+# wasm-bindgen-test-runner (one per test binary, doc-tests included).
+cargo_counts() {
+  grep -aoE '^test result: (ok|FAILED)\. [0-9]+ passed; [0-9]+ failed; [0-9]+ ignored;' "$1" |
+    awk '{p += $4; f += $6; s += $8} END {print p + 0, f + 0, s + 0}'
+}
+
+# node_counts <counts.json>: "passed failed skipped todo" from scripts/test-counts-reporter.mjs's
+# report; nothing when the file is missing or unreadable (the run died before the end).
+node_counts() {
+  node -e 'const c = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    const n = ["passed", "failed", "skipped", "todo"].map((k) => c[k]);
+    if (n.every(Number.isSafeInteger)) console.log(n.join(" "));' "$1" 2>/dev/null || true
 }
 
 # run_level <level> <kind: cargo|node|check> <cmd...>: runs cmd (with a timeout), tees its output to
 # target/test-logs/<level>.log, records counts. Returns the command's exit status.
 run_level() {
   local level=$1 kind=$2; shift 2
-  local log=$LOG_DIR/$level.log t0 rc p f note=""
+  local log=$LOG_DIR/$level.log t0 rc p=0 f=0 s=0 t=0 note=""
   local -a cmd=("$@")
   # external commands get the level timeout; shell functions put `tmo` on their own long commands
   declare -F "$1" >/dev/null || cmd=(tmo "$@")
@@ -65,25 +100,34 @@ run_level() {
   [ "$rc" -eq 124 ] && note="TIMED OUT after ${LEVEL_TIMEOUT}s; "
   case "$kind" in
     cargo)
-      read -r p f < <(grep -aoE 'test result: (ok|FAILED)\. [0-9]+ passed; [0-9]+ failed' "$log" |
-        awk '{p += $4; f += $6} END {print p + 0, f + 0}')
+      read -r p f s < <(cargo_counts "$log")
       ;;
     node)
-      local tap=$LOG_DIR/$level.tap
-      read -r p f < <(grep -aE '^# (pass|fail|cancelled) [0-9]+' "$tap" 2>/dev/null |
-        awk '$2 == "pass" {p += $3} $2 != "pass" {f += $3} END {print p + 0, f + 0}')
+      local counts
+      counts=$(node_counts "$LOG_DIR/$level.counts.json")
+      if [ -n "$counts" ]; then
+        read -r p f s t <<<"$counts"
+      else
+        note="no counts report ($LOG_DIR/$level.counts.json); "
+      fi
       ;;
     check)
       if [ "$rc" -eq 0 ]; then p=1; f=0; else p=0; f=1; fi
       ;;
   esac
+  if [ "$kind" != check ] && [ $((p + f)) -eq 0 ]; then
+    # A level that ran nothing is not a pass: only skip() (with its reason) may leave a level empty.
+    f=1; note="${note}ran zero tests ($s skipped, $t todo); "
+  fi
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
     f=1; note="${note}exit $rc without a failed test (build error?), see $log"
   elif [ "$rc" -ne 0 ]; then
     note="${note}exit $rc, see $log"
   fi
   [ "$kind" = check ] && kind=check || kind=tests
-  record "$level" "$kind" "$p" "$f" "$(( $(_nx_now) - t0 ))" "$note"
+  note=${note%; }
+  record "$level" "$kind" "$p" "$f" "$(( $(_nx_now) - t0 ))" "$note" "$s" "$t"
+  [ "$f" -eq 0 ] || [ "$rc" -ne 0 ] || rc=1
   return "$rc"
 }
 
@@ -99,26 +143,34 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 summary() {
-  local l tp=0 tf=0 cp=0 cf=0
+  local l tp=0 tf=0 ts=0 tt=0 cp=0 cf=0
   echo
-  echo "================================ test summary ================================"
-  printf '%-14s %7s %7s %6s  %s\n' level passed failed time note
+  echo "======================================= test summary ======================================="
+  printf '%-14s %7s %7s %7s %5s %6s  %s\n' level passed failed skipped todo time note
   for l in "${LEVELS[@]}"; do
-    printf '%-14s %7s %7s %5ss  %s\n' "$l" "${PASS[$l]}" "${FAIL[$l]}" "${SECS[$l]}" "${NOTE[$l]}"
+    printf '%-14s %7s %7s %7s %5s %5ss  %s\n' "$l" "${PASS[$l]}" "${FAIL[$l]}" "${SKIP[$l]}" "${TODO[$l]}" \
+      "${SECS[$l]}" "${NOTE[$l]}"
     case "${KIND[$l]}" in
-      tests) tp=$((tp + PASS[$l])); tf=$((tf + FAIL[$l])) ;;
+      tests) tp=$((tp + PASS[$l])); tf=$((tf + FAIL[$l])); ts=$((ts + SKIP[$l])); tt=$((tt + TODO[$l])) ;;
       check) cp=$((cp + PASS[$l])); cf=$((cf + FAIL[$l])) ;;
     esac
   done
-  echo "------------------------------------------------------------------------------"
-  echo "tests: $tp passed, $tf failed | checks: $cp passed, $cf failed | wall time $(( $(_nx_now) - _NX_T0 ))s"
+  echo "--------------------------------------------------------------------------------------------"
+  echo "tests: $tp passed, $tf failed, $ts skipped, $tt todo | checks: $cp passed, $cf failed |" \
+    "wall time $(( $(_nx_now) - _NX_T0 ))s"
   echo "logs: $LOG_DIR/"
-  echo "$((tp + cp)) passed, $((tf + cf)) failed"
+  if [ "$ts" -gt 0 ]; then
+    echo "$((tp + cp)) passed, $((tf + cf)) failed, $ts skipped"
+  else
+    echo "$((tp + cp)) passed, $((tf + cf)) failed"
+  fi
   TOTAL_FAILED=$((tf + cf))
 }
 
 # ---------------------------------------------------------------- setup
-if ! run_level setup check bash "$ROOT/scripts/setup.sh"; then
+if ! selected setup; then
+  skip setup "$NOT_SELECTED"
+elif ! run_level setup check bash "$ROOT/scripts/setup.sh"; then
   summary; exit 1
 fi
 load_env || { echo "ERROR: no env file after setup.sh"; summary; exit 1; }
@@ -139,21 +191,37 @@ if [ "${NEXUDUS_RUST_ROUTE:-rustup}" = debian ] && ! lint_cargo fmt --version >/
   skip fmt "route (a) toolchain has no rustfmt"
   skip clippy "route (a) toolchain has no clippy"
 else
-  run_level fmt check lint_cargo fmt --all --check || true
-  run_level clippy check lint_cargo clippy --workspace --all-targets -- -D warnings || true
+  if selected fmt; then run_level fmt check lint_cargo fmt --all --check || true; else skip fmt "$NOT_SELECTED"; fi
+  if selected clippy; then
+    run_level clippy check lint_cargo clippy --workspace --all-targets -- -D warnings || true
+  else
+    skip clippy "$NOT_SELECTED"
+  fi
 fi
-if [ "${NEXUDUS_RUST_ROUTE:-rustup}" = debian ]; then
+if ! selected clippy-wasm; then
+  skip clippy-wasm "$NOT_SELECTED"
+elif [ "${NEXUDUS_RUST_ROUTE:-rustup}" = debian ]; then
   skip clippy-wasm "route (a): rustup has no wasm32 std, Debian rustc-web has no clippy"
 else
   run_level clippy-wasm check cargo clippy -p nexudus-auth --target wasm32-unknown-unknown --all-targets -- -D warnings || true
 fi
 
 # ---------------------------------------------------------------- native tests
-run_level native cargo cargo test --workspace --no-fail-fast || true
+if selected native; then
+  run_level native cargo cargo test --workspace --no-fail-fast || true
+else
+  skip native "$NOT_SELECTED"
+fi
 
 # ---------------------------------------------------------------- release package
 BUILD_OK=0
-run_level build check bash "$ROOT/scripts/build.sh" && BUILD_OK=1
+if selected build; then
+  run_level build check bash "$ROOT/scripts/build.sh" && BUILD_OK=1
+elif [ -f "$ROOT/pkg/index.js" ]; then
+  skip build "$NOT_SELECTED; the existing pkg/ is used"; BUILD_OK=1
+else
+  skip build "$NOT_SELECTED; no pkg/ to use"
+fi
 
 # ---------------------------------------------------------------- mock server
 # Started in this shell (not in a pipeline) so that the trap can stop it; its output goes to
@@ -188,7 +256,9 @@ start_mock() {
   echo "   mock up (pid $MOCK_PID): $MOCK_URL"
   record mock check 1 0 "$(( $(_nx_now) - t0 ))" "pid $MOCK_PID, $MOCK_URL"
 }
-if [ ! -f "$ROOT/mock-server/Cargo.toml" ]; then
+if ! selected mock-build mock wasm-chromium wasm-firefox e2e; then
+  skip mock "$NOT_SELECTED (and no level that needs it is)"
+elif [ ! -f "$ROOT/mock-server/Cargo.toml" ]; then
   skip mock "no mock-server/ crate yet"
 elif run_level mock-build check cargo build -p nexudus-mock --release && start_mock; then
   MOCK_OK=1
@@ -209,7 +279,9 @@ wasm_tests() {  # wasm_tests <chromium|firefox>
     cargo test -p nexudus-auth --target wasm32-unknown-unknown --no-fail-fast "${WEB_ARGS[@]}"
 }
 for browser in chromium firefox; do
-  if [ ${#WEB_FILES[@]} -eq 0 ]; then
+  if ! selected "wasm-$browser"; then
+    skip "wasm-$browser" "$NOT_SELECTED"
+  elif [ ${#WEB_FILES[@]} -eq 0 ]; then
     skip "wasm-$browser" "no tests/web_*.rs yet"
   elif [ "$MOCK_OK" != 1 ]; then
     skip "wasm-$browser" "the mock is not running (see level mock)"
@@ -219,7 +291,11 @@ for browser in chromium firefox; do
 done
 
 # ---------------------------------------------------------------- browser end-to-end (Node + playwright-core)
-mapfile -t E2E_FILES < <(cd "$ROOT" && find tests/e2e -name '*.test.mjs' -not -path '*/node_modules/*' 2>/dev/null | sort)
+if [ -n "${NEXUDUS_E2E_FILES:-}" ]; then
+  read -r -a E2E_FILES <<<"$NEXUDUS_E2E_FILES"
+else
+  mapfile -t E2E_FILES < <(cd "$ROOT" && find tests/e2e -name '*.test.mjs' -not -path '*/node_modules/*' 2>/dev/null | sort)
+fi
 e2e_tests() {
   if [ -f tests/e2e/package-lock.json ]; then
     (cd tests/e2e && tmo npm ci --no-audit --no-fund) || return
@@ -229,10 +305,12 @@ e2e_tests() {
   NEXUDUS_MOCK_URL="$MOCK_URL" CHROMIUM=/usr/bin/chromium PKG_DIR="$ROOT/pkg" \
     tmo node --test --test-concurrency=1 \
       --test-reporter=spec --test-reporter-destination=stdout \
-      --test-reporter=tap --test-reporter-destination="$LOG_DIR/e2e.tap" \
+      --test-reporter="$ROOT/scripts/test-counts-reporter.mjs" --test-reporter-destination="$LOG_DIR/e2e.counts.json" \
       "${E2E_FILES[@]}"
 }
-if [ ${#E2E_FILES[@]} -eq 0 ]; then
+if ! selected e2e; then
+  skip e2e "$NOT_SELECTED"
+elif [ ${#E2E_FILES[@]} -eq 0 ]; then
   skip e2e "no tests/e2e/*.test.mjs yet"
 elif [ "$BUILD_OK" != 1 ] || [ "$MOCK_OK" != 1 ]; then
   skip e2e "needs the built pkg/ and the mock (see levels build, mock)"
@@ -241,7 +319,9 @@ else
 fi
 
 # ---------------------------------------------------------------- size budget
-if [ "$BUILD_OK" != 1 ]; then
+if ! selected size; then
+  skip size "$NOT_SELECTED"
+elif [ "$BUILD_OK" != 1 ]; then
   skip size "needs the built pkg/ (see level build)"
 else
   run_level size check node bench/size-check.mjs --pkg "$ROOT/pkg" || true

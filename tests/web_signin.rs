@@ -6,10 +6,43 @@ mod support;
 
 use nexudus_auth::facade::{authenticated_link_url, endpoints_system_auth_login};
 use support::*;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+// Hooks on `window.fetch`, the function the library sends its requests with.
+#[wasm_bindgen(inline_js = "
+export function sendNextTokenCallAsJson() {
+  const send = window.fetch;
+  window.fetch = async (input, init) => {
+    const req = new Request(input, init);
+    if (new URL(req.url).pathname !== '/api/token') return send.call(window, req);
+    window.fetch = send;
+    const fields = Object.fromEntries(new URLSearchParams(await req.text()));
+    const headers = new Headers(req.headers);
+    headers.set('content-type', 'application/json');
+    const body = JSON.stringify(fields);
+    return send.call(window, new Request(req.url, { method: req.method, headers, body, signal: req.signal }));
+  };
+}
+export function recordAnswers(path) {
+  const send = window.fetch;
+  const answers = [];
+  window.fetch = async (input, init) => {
+    const res = await send.call(window, input, init);
+    if (new URL(res.url).pathname === path) answers.push([res.status, await res.clone().text()]);
+    return res;
+  };
+  return { answers, stop() { window.fetch = send; } };
+}")]
+extern "C" {
+    /// The library's next `/api/token` request goes out with its fields as a JSON body (as a
+    /// re-encoding proxy would send it); later requests are untouched.
+    fn sendNextTokenCallAsJson();
+    /// Records `[status, body]` of every answer from `path` until `.stop()`.
+    fn recordAnswers(path: &str) -> JsValue;
+}
 
 #[wasm_bindgen_test]
 async fn password_sign_in_gives_a_session_and_a_token() {
@@ -79,13 +112,19 @@ async fn two_factor_user_needs_the_totp_code() {
         .await
         .unwrap_err();
     assert_eq!(code_of(&err), "two_factor_required");
-    let wrong = wait(auth.sign_in(creds("bob@example.com", PASSWORD, Some("000000")))).await;
-    if let Err(e) = wrong {
-        assert_eq!(code_of(&e), "two_factor_required");
-    }
     let code = get(&control_get("/mock/totp/bob@example.com").await, "code")
         .as_string()
         .unwrap();
+    // Half a million away from the current code: not the code of this or a neighbouring step.
+    let wrong = format!(
+        "{:06}",
+        (code.parse::<u32>().unwrap() + 500_000) % 1_000_000
+    );
+    let err = wait(auth.sign_in(creds("bob@example.com", PASSWORD, Some(&wrong))))
+        .await
+        .unwrap_err();
+    assert_eq!(code_of(&err), "two_factor_required", "a wrong code");
+    assert!(auth.session().is_null());
     let session = wait(auth.sign_in(creds("bob@example.com", PASSWORD, Some(&code))))
         .await
         .unwrap();
@@ -208,30 +247,33 @@ async fn refresh_rotates_and_a_dead_refresh_token_signs_out() {
 }
 
 #[wasm_bindgen_test]
-async fn json_body_is_unsupported_grant_type() {
-    // The client never sends JSON to /api/token; the mock's answer to one still maps correctly.
-    let (status, body) = raw(
-        "POST",
-        "/api/token",
+async fn a_sign_in_the_server_gets_as_json_is_unsupported_grant_type() {
+    // The client sends a form; re-encoded as JSON on the way (sendNextTokenCallAsJson), the server
+    // refuses the grant, and signIn reports it with its own code.
+    let client_id = unique("json");
+    let auth = client(&[("clientId", client_id.as_str().into())]).await;
+    sendNextTokenCallAsJson();
+    let err = wait(auth.sign_in(creds("alice@example.com", PASSWORD, None)))
+        .await
+        .unwrap_err();
+    assert_eq!(code_of(&err), "unsupported_grant_type");
+    assert_eq!(get(&err, "status").as_f64(), Some(400.0));
+    assert!(auth.session().is_null());
+    let log = js_sys::Array::from(&control_get("/mock/requests").await);
+    let sent = log
+        .iter()
+        .rev()
+        .find(|e| get(e, "clientId").as_string().as_deref() == Some(client_id.as_str()))
+        .expect("the sign-in reached the mock");
+    assert_eq!(
+        get(&sent, "contentType").as_string().as_deref(),
         Some("application/json"),
-        Some(r#"{"grant_type":"password"}"#),
-    )
-    .await;
-    let response = nexudus_auth::core::http::HttpResponse {
-        status,
-        retry_after: None,
-        body: nexudus_auth::web::json::parse(&body).map_or(
-            nexudus_auth::core::http::ResponseBody::NotJson,
-            nexudus_auth::core::http::ResponseBody::Json,
-        ),
-    };
-    let Err(err) = nexudus_auth::core::responses::parse_token(
-        &response,
-        nexudus_auth::core::responses::TokenCall::SignIn,
-    ) else {
-        panic!("a JSON body must be rejected");
-    };
-    assert_eq!(err.code().as_str(), "unsupported_grant_type");
+        "the server got JSON"
+    );
+    // Sent as the client makes it (a form), the same sign-in works.
+    wait(auth.sign_in(creds("alice@example.com", PASSWORD, None)))
+        .await
+        .unwrap();
 }
 
 #[wasm_bindgen_test]
@@ -284,12 +326,22 @@ fn portal_helpers_build_the_documented_paths() {
 #[wasm_bindgen_test]
 async fn password_reset_start_answers_the_same_for_unknown_emails() {
     let auth = client(&[]).await;
-    wait(auth.start_password_reset("alice@example.com".into(), None))
-        .await
-        .unwrap();
-    wait(auth.start_password_reset("nobody@example.com".into(), None))
-        .await
-        .unwrap();
+    let recorder = recordAnswers("/api/sys/users/startPasswordReset");
+    let known = wait(auth.start_password_reset("alice@example.com".into(), None)).await;
+    let unknown = wait(auth.start_password_reset("nobody@example.com".into(), None)).await;
+    let stop = js_sys::Function::from(get(&recorder, "stop"));
+    stop.call0(&recorder).unwrap();
+    let (known, unknown) = (known.unwrap(), unknown.unwrap());
+    assert_eq!(
+        js_sys::JSON::stringify(&js_sys::Array::of1(&known)).unwrap(),
+        js_sys::JSON::stringify(&js_sys::Array::of1(&unknown)).unwrap(),
+        "the caller gets the same value"
+    );
+    let answers = js_sys::Array::from(&get(&recorder, "answers"));
+    assert_eq!(answers.length(), 2, "both requests reached the server");
+    let [a, b] = [answers.get(0), answers.get(1)].map(|x| js_sys::JSON::stringify(&x).unwrap());
+    assert_eq!(a, b, "the server's answers are identical (status and body)");
+    assert!(String::from(a).starts_with("[200,"), "a success for both");
 }
 
 #[wasm_bindgen_test]

@@ -2,8 +2,9 @@
 //
 //   import init, { NexudusAuth, RebillyAuth, AuthError } from '/pkg/index.js'
 //
-// The mock server serves the Nexudus API, the Rebilly API, this page and the package on one
-// origin, so `baseUrl` is simply `location.origin`.
+// The API is on API_ORIGIN (www/js/api.js): the page's own origin when the mock serves everything
+// (scripts/demo.sh), another origin when the page is served elsewhere (the browser tests).
+import { API_ORIGIN } from './js/api.js';
 import { setupDemoUsers } from './js/demo-users.js';
 import { setupRebilly } from './js/rebilly.js';
 import { setupSessionPanel } from './js/session-panel.js';
@@ -78,7 +79,7 @@ async function main() {
 
   let auth;
   try {
-    auth = await NexudusAuth.create({ baseUrl: location.origin, storage: 'local' });
+    auth = await NexudusAuth.create({ baseUrl: API_ORIGIN, storage: 'local' });
   } catch (err) {
     showView('signin');
     showError(err);

@@ -172,9 +172,26 @@ pub async fn api_layer(State(state): State<Arc<AppState>>, req: Request, next: N
     resp
 }
 
+/// Middleware outside the CORS layer: a preflight answered while a `drop` fault is pending closes
+/// its connection too, since the cross-origin request itself would go out on it (and a browser
+/// silently resends a request that died on a reused keep-alive connection).
+pub async fn close_preflight(
+    State(state): State<Arc<AppState>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let preflight = req.method() == Method::OPTIONS;
+    let mut resp = next.run(req).await;
+    if preflight {
+        close_if_drop_pending(&state, &mut resp);
+    }
+    resp
+}
+
 /// While a `drop` fault is pending, answers carry `Connection: close` so the next request opens a
 /// fresh connection (browsers silently retry a request that died on a reused keep-alive one).
-fn close_if_drop_pending(state: &AppState, resp: &mut Response) {
+/// Preflight answers too (see cors.rs): a cross-origin request goes out on the preflight's connection.
+pub fn close_if_drop_pending(state: &AppState, resp: &mut Response) {
     if state.lock().faults.iter().any(|f| f.kind == "drop") {
         resp.headers_mut()
             .insert(header::CONNECTION, HeaderValue::from_static("close"));

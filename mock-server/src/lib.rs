@@ -156,6 +156,7 @@ fn build(config: Config) -> (Router, Arc<AppState>) {
             ACCESS_CONTROL_ALLOW_ORIGIN,
             HeaderValue::from_static("*"),
         ))
+        .layer(from_fn_with_state(state.clone(), faults::close_preflight))
         .with_state(state.clone());
     (app, state)
 }

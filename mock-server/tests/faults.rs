@@ -38,6 +38,13 @@ async fn drop_pending_makes_answers_close_the_connection() {
     let r = m.get("/mock/faults").await;
     assert_eq!(r.header("connection"), Some("close"));
     assert_eq!(r.json()[0]["kind"], "drop");
+    // The preflight of a cross-origin request too: the request itself would reuse its connection.
+    let preflight = [
+        ("origin", "http://app.test"),
+        ("access-control-request-method", "POST"),
+    ];
+    let r = m.send("OPTIONS", "/rebilly/x", &preflight, "").await;
+    assert_eq!((r.status, r.header("connection")), (200, Some("close")));
     assert_eq!(m.send("DELETE", "/mock/faults", &[], "").await.status, 200);
     assert_eq!(m.get("/mock/faults").await.json(), json!([]));
 }

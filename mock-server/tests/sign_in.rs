@@ -175,16 +175,17 @@ async fn access_and_refresh_lifetimes() {
     let r = m
         .post_json(
             "/mock/config",
-            &json!({"accessTtlSeconds": 1, "clientId": "short"}),
+            &json!({"accessTtlSeconds": 3, "clientId": "short"}),
         )
         .await;
     assert_eq!(r.status, 200);
     let r = m
-        .post_json("/mock/config", &json!({"refreshTtlSeconds": 1}))
+        .post_json("/mock/config", &json!({"refreshTtlSeconds": 3}))
         .await;
-    assert_eq!(r.json()["refreshTtlSeconds"], 1);
+    assert_eq!(r.json()["refreshTtlSeconds"], 3);
+    // 3 s tokens: valid for the call right after sign-in even on a busy machine, expired 4.1 s later.
     let t = m.signed_in("alice@example.com", Some("short")).await;
-    assert_eq!(t["expires_in"], 1);
+    assert_eq!(t["expires_in"], 3);
     assert_eq!(
         m.signed_in("alice@example.com", Some("long")).await["expires_in"],
         7200
@@ -197,7 +198,7 @@ async fn access_and_refresh_lifetimes() {
             .status,
         200
     );
-    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(4100)).await;
     assert_eq!(
         m.get_with("/api/public/billing/customer", &auth)
             .await

@@ -1,16 +1,17 @@
-// The package works under a strict Content-Security-Policy (sent as an HTTP header through
-// Playwright's page.route on the mock's origin): it loads, compiles its wasm, signs in and calls
+// The package works under a strict Content-Security-Policy (sent as an HTTP header by the pages'
+// server, see setPage in lib.mjs; the API is another origin): it loads, compiles its wasm, signs in and calls
 // the API with no `securitypolicyviolation` event and no CSP console error. A control proves the
 // policy is enforced (an inline script is refused and reported). The demo page (/) is run under
 // the same header and must be CSP-clean too.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { MOCK, guard, launch } from './lib.mjs';
+import { MOCK, PAGES, guard, launch, setPage } from './lib.mjs';
 import { panics, recordConsole } from './seclib.mjs';
 
 const STRICT = "script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'";
+const API = new URL(MOCK).origin;
 const STRICTEST =
-  "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; object-src 'none'; " +
+  `default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' ${API}; object-src 'none'; ` +
   "base-uri 'none'; form-action 'none'; frame-ancestors 'none'; require-trusted-types-for 'script'; trusted-types 'none'";
 
 const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>CSP test</title>
@@ -19,12 +20,12 @@ const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>CSP test</
 const APP = `import { NexudusAuth, AuthError } from '/pkg/index.js';
 const out = document.getElementById('out');
 try {
-  const auth = await NexudusAuth.create({ baseUrl: location.origin, storage: 'memory' });
+  const auth = await NexudusAuth.create({ baseUrl: '${API}', storage: 'memory' });
   const bad = await auth.signIn({ email: 'alice@example.com', password: 'nope' }).catch((e) => e);
   const session = await auth.signIn({ email: 'alice@example.com', password: 'Passw0rd!' });
   const me = await (await auth.fetch('/api/public/billing/customer')).json();
   const link = await auth.authenticatedLink('/portal/home');
-  window.result = { ok: true, signedIn: !!session.accessToken, email: me.Email, badCode: bad instanceof AuthError ? bad.code : String(bad), link: link.startsWith(location.origin) };
+  window.result = { ok: true, signedIn: !!session.accessToken, email: me.Email, badCode: bad instanceof AuthError ? bad.code : String(bad), link: link.startsWith('${API}/user/login?') };
   out.textContent = 'done';
 } catch (e) {
   window.result = { ok: false, error: String(e && e.stack || e) };
@@ -50,13 +51,11 @@ for (const [name, policy] of [['strict', STRICT], ['strictest (default-src none,
     const context = await browser.newContext();
     await recordViolations(context);
     const g = guard(context, { allow: [/status of 400.*\/api\/token/] });
-    await context.route(`${MOCK}/csp-test.html`, (route) =>
-      route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', headers: { 'content-security-policy': policy }, body: PAGE }));
-    await context.route(`${MOCK}/csp-test.js`, (route) =>
-      route.fulfill({ status: 200, contentType: 'text/javascript; charset=utf-8', body: APP }));
+    setPage('/csp-test.html', { body: PAGE, headers: { 'content-security-policy': policy } });
+    setPage('/csp-test.js', { body: APP, type: 'text/javascript; charset=utf-8' });
     const page = await context.newPage();
     recordConsole(page);
-    const res = await page.goto(`${MOCK}/csp-test.html`);
+    const res = await page.goto(`${PAGES}/csp-test.html`);
     assert.equal(res.headers()['content-security-policy'], policy, 'the policy is in force');
     await page.waitForFunction(() => window.result, null, { timeout: 15_000, polling: 50 });
     const result = await page.evaluate(() => window.result);
@@ -82,13 +81,10 @@ test('the demo page (/) works under the strict CSP header', async () => {
   const context = await browser.newContext();
   await recordViolations(context);
   const g = guard(context, { allow: [/requestfailed: GET \S+\/mock\/totp\/\S+ — net::ERR_ABORTED/] });
-  await context.route(`${MOCK}/`, async (route) => {
-    const response = await route.fetch();
-    route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': STRICT } });
-  });
+  setPage('/', { headers: { 'content-security-policy': STRICT } });
   const page = await context.newPage();
   recordConsole(page);
-  const res = await page.goto(`${MOCK}/`);
+  const res = await page.goto(`${PAGES}/`);
   assert.equal(res.headers()['content-security-policy'], STRICT);
   await page.locator('#view-loading').waitFor({ state: 'hidden', timeout: 15_000 });
   await page.locator('#signin-email').fill('alice@example.com');

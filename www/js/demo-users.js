@@ -1,5 +1,6 @@
 // The "Demo accounts" side panel, from the mock's GET /mock/users. The two-step user's current
 // code is shown and kept fresh, the way an authenticator app would show it.
+import { API_ORIGIN } from './api.js';
 import { $, h } from './ui.js';
 
 const KINDS = {
@@ -19,7 +20,7 @@ export function setupDemoUsers({ onUse }) {
   async function load() {
     let users;
     try {
-      const res = await fetch('/mock/users', { headers: { accept: 'application/json' } });
+      const res = await fetch(`${API_ORIGIN}/mock/users`, { headers: { accept: 'application/json' } });
       users = await res.json();
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       if (!Array.isArray(users)) throw new Error('not a list');
@@ -63,7 +64,7 @@ export function setupDemoUsers({ onUse }) {
     if (document.visibilityState === 'hidden') return;
     for (const [email, entry] of codes) {
       try {
-        const res = await fetch(`/mock/totp/${encodeURIComponent(email)}`, { headers: { accept: 'application/json' } });
+        const res = await fetch(`${API_ORIGIN}/mock/totp/${encodeURIComponent(email)}`, { headers: { accept: 'application/json' } });
         const body = await res.json().catch(() => null);
         if (!res.ok || !body) continue;
         const { code } = body;

@@ -1,4 +1,5 @@
 // The "Billing (Rebilly)" tab: exchange a Rebilly authentication token for a customer session.
+import { API_ORIGIN } from './api.js';
 import { $, clearError, formatAt, formatCountdown, mask, setStatus, showError, showProblem, toMs, withBusy } from './ui.js';
 
 export const REBILLY_ORG = 'demo-org';
@@ -14,7 +15,7 @@ export function setupRebilly({ RebillyAuth }) {
   let createError = null;
 
   const ready = RebillyAuth.create({
-    baseUrl: `${location.origin}/rebilly/organizations/${REBILLY_ORG}`,
+    baseUrl: `${API_ORIGIN}/rebilly/organizations/${REBILLY_ORG}`,
     publishableKey: REBILLY_PUBLISHABLE_KEY,
   }).then(
     (r) => {
@@ -64,7 +65,7 @@ export function setupRebilly({ RebillyAuth }) {
     const btn = $('rebilly-get-token');
     btn.disabled = true;
     try {
-      const res = await fetch('/mock/rebilly/token', {
+      const res = await fetch(`${API_ORIGIN}/mock/rebilly/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: '{}',

@@ -1,5 +1,6 @@
 // The signed-out side of the member portal: password sign-in, two-step code, must-reset and
 // email-link password reset, "forgot password" and "email me a sign-in link".
+import { API_ORIGIN } from './api.js';
 import {
   $,
   activeView,
@@ -257,7 +258,7 @@ export function setupSignIn({ auth, onSignedIn }) {
     const email = requireEmail(emailInput);
     if (!email) return;
     withBusy($('magic-link-btn'), 'Sending link…', async () => {
-      const res = await fetch('/mock/magic-link', {
+      const res = await fetch(`${API_ORIGIN}/mock/magic-link`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ email }),
