@@ -32,7 +32,7 @@ const need = (f) => (...args) => {
 export const endpoints = {
   system: {
     auth: {
-      login: need((token, validForInMinutes = 1440) => wasm.endpointsSystemAuthLogin(token, validForInMinutes)),
+      login: need((token, validForInMinutes) => wasm.endpointsSystemAuthLogin(token, validForInMinutes)),
       refreshToken: need(wasm.endpointsSystemAuthRefreshToken),
     },
   },

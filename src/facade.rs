@@ -187,6 +187,41 @@ impl NexudusAuth {
         call(Call::PortalLoginUrl(self.inner.clone(), arg(redirect_url)))
     }
 
+    /// `${baseUrl}${path}` with a short-lived media JWT as `t`, for files the browser opens itself
+    /// (invoice PDFs, media); refreshes first when due.
+    #[wasm_bindgen(js_name = mediaUrl, unchecked_return_type = "Promise<string>")]
+    pub fn media_url(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] path: JsValue,
+    ) -> Promise {
+        call(Call::MediaUrl(self.inner.clone(), path))
+    }
+
+    /// A team admin acts for a member of the team: the member's session becomes current (the
+    /// admin's is kept aside) and `SIGNED_IN` fires in every tab.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Session>")]
+    pub fn impersonate(
+        &self,
+        #[wasm_bindgen(js_name = "coworkerId", unchecked_param_type = "number")]
+        coworker_id: JsValue,
+    ) -> Promise {
+        call(Call::Impersonate(self.inner.clone(), coworker_id))
+    }
+
+    /// The coworker id being acted for, or null.
+    #[wasm_bindgen(getter, unchecked_return_type = "number | null")]
+    pub fn impersonating(&self) -> JsValue {
+        self.inner
+            .impersonating()
+            .map_or(JsValue::NULL, |id| JsValue::from(id as f64))
+    }
+
+    /// Drops the member's session and restores the admin's (refreshed first when due).
+    #[wasm_bindgen(js_name = stopImpersonating, unchecked_return_type = "Promise<Session>")]
+    pub fn stop_impersonating(&self) -> Promise {
+        call(Call::StopImpersonating(self.inner.clone()))
+    }
+
     /// Asks Nexudus to email a password-reset link (resolves the same whether or not it exists).
     #[wasm_bindgen(js_name = startPasswordReset, unchecked_return_type = "Promise<void>")]
     pub fn start_password_reset(
@@ -307,7 +342,8 @@ impl RebillyAuth {
     }
 }
 
-/// `endpoints.system.auth.login(token, validForInMinutes = 1440)`: the exchange path.
+/// `endpoints.system.auth.login(token, validForInMinutes?)`: the exchange path (the default and
+/// range are `core::config`'s).
 #[wasm_bindgen(js_name = endpointsSystemAuthLogin)]
 pub fn endpoints_system_auth_login(
     token: &str,

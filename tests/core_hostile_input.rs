@@ -57,6 +57,7 @@ prop_compose! {
         refresh in prop::option::of(text(0..40)),
         client in text(1..40).prop_filter("non-empty", |s| !s.is_empty()),
         email in prop::option::of(text(0..30)),
+        impersonating in prop::option::of(1u64..(1u64 << 53)),
     ) -> Session {
         Session {
             access_token: AccessToken::new(access),
@@ -66,6 +67,7 @@ prop_compose! {
             refresh_token: refresh.map(RefreshToken::new),
             client_id: client,
             email,
+            impersonating,
         }
     }
 }

@@ -189,8 +189,13 @@ fn a_failure_is_remembered_until_the_retry_point() {
     let mut s = Scheduler::new(SchedulerConfig::default());
     s.handle_session(life(T0, T0 + H), T0, 0.0);
     assert!(s.may_refresh(T0));
-    assert!(s.begin_refresh());
-    assert!(!s.begin_refresh(), "a refresh is already in flight");
+    s.begin_refresh();
+    assert_eq!(s.phase(), Phase::Refreshing);
+    assert_eq!(
+        s.poll_timeout(),
+        None,
+        "no timer while a refresh is in flight"
+    );
     assert!(s.handle_refresh_result(
         T0 + 20.0,
         RefreshOutcome::Transient {
@@ -274,7 +279,8 @@ fn stale_results_are_ignored() {
     assert!(!s.handle_refresh_result(T0, RefreshOutcome::Fatal, 0.0));
     assert_eq!(s.phase(), Phase::Waiting);
     // Another tab refreshed while this one was refreshing: its session wins, failures reset.
-    assert!(s.begin_refresh());
+    s.begin_refresh();
+    assert_eq!(s.phase(), Phase::Refreshing);
     s.handle_session(life(T0, T0 + 2.0 * H), T0 + 5.0, 0.0);
     assert_eq!(s.phase(), Phase::Waiting);
     assert_eq!(s.poll_timeout(), Some(T0 + 2.0 * H - 60_000.0));

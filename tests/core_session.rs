@@ -76,7 +76,7 @@ fn stored_format_round_trip() {
     assert_eq!(
         text,
         format!(
-            r#"{{"v":1,"accessToken":"{token}","tokenType":"bearer","expiresAt":1795503600000,"receivedAt":1795417200000,"refreshToken":"r1","clientId":"nexudus.portal.a@b.c","email":"a@b.c"}}"#
+            r#"{{"v":1,"accessToken":"{token}","tokenType":"bearer","expiresAt":1795503600000,"receivedAt":1795417200000,"refreshToken":"r1","clientId":"nexudus.portal.a@b.c","email":"a@b.c","impersonating":null}}"#
         ),
         "whole milliseconds, members in the documented order"
     );
@@ -96,15 +96,28 @@ fn stored_format_round_trip() {
         refresh_token: None,
         client_id: "c".into(),
         email: None,
+        impersonating: Some(42),
     };
     let text = stringify(&bare.to_value());
     assert_eq!(
         text,
-        r#"{"v":1,"accessToken":"a\"b","tokenType":"bearer","expiresAt":5.5,"receivedAt":1,"refreshToken":null,"clientId":"c","email":null}"#
+        r#"{"v":1,"accessToken":"a\"b","tokenType":"bearer","expiresAt":5.5,"receivedAt":1,"refreshToken":null,"clientId":"c","email":null,"impersonating":42}"#
     );
     let d = Session::from_value(&reread(&text)).unwrap();
     assert_eq!(d.access_token.secret(), "a\"b");
     assert!(d.refresh_token.is_none() && d.email.is_none());
+    assert_eq!(
+        d.impersonating,
+        Some(42),
+        "the coworker id acted for is kept"
+    );
+    for wrong in ["0", "1.5", "-3", "\"7\"", "true"] {
+        let doc = text.replace("42", wrong);
+        assert!(
+            Session::from_value(&reread(&doc)).is_err(),
+            "impersonating {wrong} is refused"
+        );
+    }
 }
 
 #[test]

@@ -26,6 +26,7 @@ fn s(email: &str, token: &str, exp: f64) -> Session {
         refresh_token: Some(RefreshToken::new(format!("r-{token}"))),
         client_id: format!("nexudus.portal.{email}"),
         email: Some(email.into()),
+        impersonating: None,
     }
 }
 

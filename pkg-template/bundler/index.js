@@ -18,7 +18,7 @@ export const RebillyAuth = patch(wasm.RebillyAuth);
 export const endpoints = {
   system: {
     auth: {
-      login: (token, validForInMinutes = 1440) => wasm.endpointsSystemAuthLogin(token, validForInMinutes),
+      login: (token, validForInMinutes) => wasm.endpointsSystemAuthLogin(token, validForInMinutes),
       refreshToken: wasm.endpointsSystemAuthRefreshToken,
     },
   },

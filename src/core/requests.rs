@@ -127,6 +127,39 @@ pub fn one_time_token(base: &BaseUrl, access: &AccessToken) -> HttpRequest {
     )
 }
 
+fn get_with_bearer(url: String, access: &AccessToken) -> HttpRequest {
+    HttpRequest {
+        method: Method::Get,
+        url,
+        headers: vec![("authorization", bearer(access))],
+        body: None,
+    }
+}
+
+/// A short-lived JWT for protected files (invoice PDFs, media), sent as `?t=` on the file URL.
+///
+/// ```text
+/// GET {base}/api/auth/media/customer
+/// authorization: Bearer <access>
+/// ```
+pub fn media_token(base: &BaseUrl, access: &AccessToken) -> HttpRequest {
+    get_with_bearer(base.join("/api/auth/media/customer"), access)
+}
+
+/// A one-time JWT to act for the team member `coworker_id` (team admins only); it is then
+/// exchanged like any other ([`exchange`]).
+///
+/// ```text
+/// GET {base}/api/public/coworkers/<coworker_id>/impersonate
+/// authorization: Bearer <admin's access>
+/// ```
+pub fn impersonation_token(base: &BaseUrl, access: &AccessToken, coworker_id: u64) -> HttpRequest {
+    let mut path = String::from("/api/public/coworkers/");
+    path.push_str(&coworker_id.to_string());
+    path.push_str("/impersonate");
+    get_with_bearer(base.join(&path), access)
+}
+
 fn json_request(url: String, body: Value) -> HttpRequest {
     post(
         url,

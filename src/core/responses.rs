@@ -349,3 +349,37 @@ fn rebilly_grant(
         expires_at_ms,
     })
 }
+
+/// Which one-time token answer: its member name, and what the token is for.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum TokenAnswer {
+    /// `GET /api/auth/media/customer` → `{"jwt": "…"}`.
+    Media,
+    /// `GET /api/public/coworkers/{id}/impersonate` → `{"token": "…"}`.
+    Impersonation,
+}
+
+/// Parses a `{jwt}` / `{token}` answer into the one-time token it carries.
+///
+/// 2xx needs the member as a non-empty string (else `BadResponse`); 401, 403 and 404 (not signed
+/// in, not a team admin, not a member of the team) → `Unauthorized`; 429/5xx → `Http`.
+pub fn parse_one_time(resp: &HttpResponse, answer: TokenAnswer) -> Result<OneTimeToken, CoreError> {
+    common(resp)?;
+    let status = resp.status;
+    if matches!(status, 401 | 403 | 404) {
+        return Err(CoreError::Unauthorized { status });
+    }
+    if !is_2xx(status) {
+        return Err(bad(status, "unexpected status"));
+    }
+    let member = match answer {
+        TokenAnswer::Media => "jwt",
+        TokenAnswer::Impersonation => "token",
+    };
+    resp.body
+        .json()
+        .ok_or(not_json(status))?
+        .non_empty_str(member)
+        .map(OneTimeToken::new)
+        .ok_or(bad(status, "missing token"))
+}

@@ -162,15 +162,11 @@ impl Scheduler {
         }
     }
 
-    /// An on-demand refresh (e.g. `getAccessToken` near expiry, `refresh()`, a 401):
-    /// `false` when one is already in flight (join it instead), else the phase becomes
-    /// `Refreshing`. Check [`Scheduler::may_refresh`] first to respect a back-off.
-    pub fn begin_refresh(&mut self) -> bool {
-        if self.phase == Phase::Refreshing {
-            return false;
-        }
+    /// An on-demand refresh (e.g. `getAccessToken` near expiry, `refresh()`, a 401) starts:
+    /// the phase becomes `Refreshing` (no timer meanwhile). The browser layer runs one refresh
+    /// per tab at a time; check [`Scheduler::may_refresh`] first to respect a back-off.
+    pub fn begin_refresh(&mut self) {
         self.phase = Phase::Refreshing;
-        true
     }
 
     /// The result of the refresh started by `handle_timeout` or `begin_refresh`.

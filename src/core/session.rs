@@ -2,11 +2,13 @@
 //!
 //! Stored JSON (key = `storageKey`), written by the browser layer from [`Session::to_value`]:
 //! `{"v":1,"accessToken":"…","tokenType":"bearer","expiresAt":<ms>,"receivedAt":<ms>,
-//! "refreshToken":"…"|null,"clientId":"…","email":"…"|null}`. An unknown `v` or anything
-//! corrupt is refused (`BadResponse` with status 0), so the caller discards it and signs out.
-//! `receivedAt` (when the tokens arrived) lets every tab compute the same refresh point; a
-//! session stored without it (or with a receipt after its expiry) reads as received at the epoch:
-//! its lifetime is unknown, so the configured leeway applies uncapped.
+//! "refreshToken":"…"|null,"clientId":"…","email":"…"|null,"impersonating":<id>|null}`. An
+//! unknown `v` or anything corrupt is refused (`BadResponse` with status 0), so the caller
+//! discards it and signs out. `receivedAt` (when the tokens arrived) lets every tab compute the
+//! same refresh point; a session stored without it (or with a receipt after its expiry) reads as
+//! received at the epoch: its lifetime is unknown, so the configured leeway applies uncapped.
+//! The admin's own session, kept aside while impersonating, is stored in the same format under
+//! `<storageKey>:admin`.
 
 use super::error::CoreError;
 use super::responses::{RebillyGrant, TokenGrant};
@@ -64,6 +66,9 @@ pub struct Session {
     pub client_id: String,
     /// The email used to sign in, when known.
     pub email: Option<String>,
+    /// The team member's coworker id while a team admin acts for them (`auth.impersonate`);
+    /// the admin's own session is then kept aside under its own key.
+    pub impersonating: Option<u64>,
 }
 
 fn corrupt(reason: &'static str) -> CoreError {
@@ -90,6 +95,11 @@ fn req_str<'a>(v: &'a Value, k: &str) -> Result<&'a str, CoreError> {
 fn opt_str<'a>(v: &'a Value, k: &str) -> Result<Option<&'a str>, CoreError> {
     v.loose_str(k)
         .map_err(|_| corrupt("stored session has a field of the wrong type"))
+}
+
+/// A coworker id: a whole number from 1 to 2^53 - 1 (exact in a JS number).
+pub fn coworker_id(n: f64) -> Option<u64> {
+    (n.fract() == 0.0 && (1.0..=9_007_199_254_740_991.0).contains(&n)).then_some(n as u64)
 }
 
 fn time(v: &Value, k: &str) -> Option<f64> {
@@ -121,7 +131,17 @@ impl Session {
             refresh_token: grant.refresh_token,
             client_id,
             email,
+            impersonating: None,
         }
+    }
+
+    /// The session a refresh of this one gives: the new tokens received at `now_ms`, the same
+    /// `client_id`, email and impersonation.
+    pub fn rotated(&self, grant: TokenGrant, now_ms: f64) -> Session {
+        let mut next =
+            Session::from_grant(grant, now_ms, self.client_id.clone(), self.email.clone());
+        next.impersonating = self.impersonating;
+        next
     }
 
     /// The stored document (version 1).
@@ -138,6 +158,11 @@ impl Session {
             ),
             ("clientId", Value::Str(self.client_id.clone())),
             ("email", Value::opt_str(self.email.as_deref())),
+            (
+                "impersonating",
+                self.impersonating
+                    .map_or(Value::Null, |id| Value::Num(id as f64)),
+            ),
         ])
     }
 
@@ -161,6 +186,11 @@ impl Session {
                 .map(RefreshToken::new),
             client_id: String::from(req_str(v, "clientId")?),
             email: opt_str(v, "email")?.map(String::from),
+            impersonating: match v.get("impersonating") {
+                None | Some(Value::Null) => None,
+                Some(Value::Num(n)) if coworker_id(*n).is_some() => coworker_id(*n),
+                Some(_) => return Err(corrupt("stored session has a field of the wrong type")),
+            },
         })
     }
 

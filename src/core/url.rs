@@ -257,3 +257,37 @@ pub fn check_redirect(
         Err(ERR)
     }
 }
+
+/// The absolute URL of `path` on the API: a path starting with a single `/` is joined to `base`;
+/// an absolute URL must be on `base`'s origin (the same rule as `auth.fetch`, so a token meant for
+/// the API never goes elsewhere).
+pub fn api_url(base: &BaseUrl, path: &str) -> Result<String, CoreError> {
+    const ERR: CoreError =
+        CoreError::InvalidConfig("the path must be on baseUrl's origin (e.g. /api/...)");
+    if path.bytes().any(|b| b < b' ' || b == 0x7f || b == b'\\') {
+        return Err(ERR);
+    }
+    if let Some(rest) = path.strip_prefix('/') {
+        return if rest.starts_with('/') {
+            Err(ERR)
+        } else {
+            Ok(base.join(path))
+        };
+    }
+    match split_origin(path) {
+        Ok((origin, _)) if origin == base.origin() => Ok(String::from(path)),
+        _ => Err(ERR),
+    }
+}
+
+/// `url` with `name=<encodeURIComponent(value)>` appended (`?` or `&`, before any `#fragment`).
+pub fn with_query(url: &str, name: &str, value: &str) -> String {
+    let (head, fragment) = url.split_at(url.find('#').unwrap_or(url.len()));
+    let mut s = String::from(head);
+    s.push(if head.contains('?') { '&' } else { '?' });
+    s.push_str(name);
+    s.push('=');
+    s.push_str(&encode_component(value));
+    s.push_str(fragment);
+    s
+}

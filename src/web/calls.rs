@@ -11,6 +11,7 @@ use super::rebilly::Rebilly;
 use super::tab_state::session_object;
 use crate::core::config::Config;
 use crate::core::secret::{OneTimeToken, Password};
+use crate::core::session::coworker_id;
 use crate::core::url::BaseUrl;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
@@ -33,6 +34,12 @@ pub enum Call {
     AuthenticatedLink(Rc<Client>, JsValue),
     /// `portalLoginUrl(redirectUrl?)`.
     PortalLoginUrl(Rc<Client>, JsValue),
+    /// `mediaUrl(path)`.
+    MediaUrl(Rc<Client>, JsValue),
+    /// `impersonate(coworkerId)`.
+    Impersonate(Rc<Client>, JsValue),
+    /// `stopImpersonating()`.
+    StopImpersonating(Rc<Client>),
     /// `startPasswordReset(email, businessId?)`.
     StartPasswordReset(Rc<Client>, JsValue, JsValue),
     /// `completePasswordReset({token, newPassword, businessId?})`.
@@ -129,6 +136,17 @@ pub async fn run(call: Call) -> Result<Output, WebError> {
             };
             value(c.portal_login_url(redirect.as_deref()).await?)
         }
+        Call::MediaUrl(c, path) => {
+            let path = options::required(&path, "mediaUrl needs a path such as /api/...")?;
+            value(c.media_url(&path).await?)
+        }
+        Call::Impersonate(c, id) => {
+            let id = id.as_f64().and_then(coworker_id).ok_or(WebError::config(
+                "impersonate needs a coworker id (a positive integer)",
+            ))?;
+            value(session_object(&c.impersonate(id).await?))
+        }
+        Call::StopImpersonating(c) => value(session_object(&c.stop_impersonating().await?)),
         Call::StartPasswordReset(c, email, business) => {
             let email = options::required(&email, "startPasswordReset needs an email")?;
             let business = match present(&business) {

@@ -17,12 +17,16 @@ use crate::core::config::{valid_for_minutes, Config};
 use crate::core::error::CoreError;
 use crate::core::http::HttpRequest;
 use crate::core::jwt::{self, Claims};
-use crate::core::requests;
-use crate::core::responses::{parse_action, parse_token, ActionCall, TokenCall, TokenGrant};
+use crate::core::requests::{self, refresh_grant};
+use crate::core::responses::{
+    parse_action, parse_one_time, parse_token, ActionCall, TokenAnswer, TokenCall, TokenGrant,
+};
 use crate::core::secret::{AccessToken, OneTimeToken, Password};
 use crate::core::session::{default_client_id, Session};
 use crate::core::sync::AuthEvent;
-use crate::core::url::{authenticated_link_url, check_redirect, portal_login_url};
+use crate::core::url::{
+    api_url, authenticated_link_url, check_redirect, portal_login_url, with_query,
+};
 use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -67,8 +71,9 @@ impl Client {
     /// and starts the background refresh and the cross-tab sync.
     pub async fn create(cfg: Config, storage: &JsValue) -> Result<Rc<Client>, WebError> {
         let (store, open_warning) = Store::open(storage, cfg.storage_key.clone())?;
+        let (aside, _) = Store::open(storage, [cfg.storage_key.as_str(), ":admin"].concat())?;
         let state = Rc::new(TabState::new(cfg.refresh_leeway_ms));
-        let store = Rc::new(SessionStore::new(store, state.clone()));
+        let store = Rc::new(SessionStore::new(store, aside, state.clone()));
         let (discarded, read_warning) = store.restore().await;
         store.listen();
         let refresher = Rc::new(Refresher::new(
@@ -134,8 +139,19 @@ impl Client {
         Ok(self.store.establish(session, AuthEvent::SignedIn).await)
     }
 
-    /// `POST /api/sys/users/exchange`: a one-time JWT (magic link, sign-up, reset) to a session.
+    /// `POST /api/sys/users/exchange`: a one-time JWT (magic link, sign-up, reset) to a session,
+    /// stored and announced.
     pub async fn exchange(
+        &self,
+        token: OneTimeToken,
+        minutes: Option<f64>,
+    ) -> Result<Session, WebError> {
+        let session = self.exchanged(token, minutes).await?;
+        Ok(self.store.establish(session, AuthEvent::SignedIn).await)
+    }
+
+    /// The session a one-time JWT exchanges for (not stored yet).
+    async fn exchanged(
         &self,
         token: OneTimeToken,
         minutes: Option<f64>,
@@ -155,8 +171,7 @@ impl Client {
         // Without a client_id header the server binds the refresh token to the email.
         let email = email.or_else(|| claims(grant.access_token.secret()).and_then(|c| c.email));
         let client_id = client_id.or_else(|| email.clone()).unwrap_or_default();
-        let session = Session::from_grant(grant, now_ms(), client_id, email);
-        Ok(self.store.establish(session, AuthEvent::SignedIn).await)
+        Ok(Session::from_grant(grant, now_ms(), client_id, email))
     }
 
     async fn token_call(
@@ -275,6 +290,82 @@ impl Client {
             },
         )?;
         self.exchange(OneTimeToken::new(jwt), None).await
+    }
+
+    /// `auth.mediaUrl(path)`: the file URL on the API with a short-lived media JWT as `t`.
+    pub async fn media_url(&self, path: &str) -> Result<String, WebError> {
+        let url = api_url(&self.cfg.base_url, path)?;
+        let t = self.one_time(TokenAnswer::Media, None).await?;
+        Ok(with_query(&url, "t", t.secret()))
+    }
+
+    /// A `{jwt}` / `{token}` answer to a GET with the bearer token (refreshed first when due).
+    async fn one_time(
+        &self,
+        answer: TokenAnswer,
+        coworker_id: Option<u64>,
+    ) -> Result<OneTimeToken, WebError> {
+        let access = AccessToken::new(self.access_token().await?);
+        let base = &self.cfg.base_url;
+        let request = match coworker_id {
+            Some(id) => requests::impersonation_token(base, &access, id),
+            None => requests::media_token(base, &access),
+        };
+        let response = send(&request, self.cfg.timeout_ms).await?;
+        Ok(parse_one_time(&response, answer)?)
+    }
+
+    /// `auth.impersonate(coworkerId)`: a team admin acts for a member. The admin's session is
+    /// kept aside (never exposed to JS); the member's becomes current and `SIGNED_IN` fires in
+    /// every tab. A refusal changes nothing.
+    pub async fn impersonate(&self, coworker_id: u64) -> Result<Session, WebError> {
+        if self.impersonating().is_some() {
+            return Err(WebError::config(
+                "stop impersonating before acting for another member",
+            ));
+        }
+        let token = self
+            .one_time(TokenAnswer::Impersonation, Some(coworker_id))
+            .await?;
+        let admin = self.state.current().ok_or(CoreError::NotSignedIn)?;
+        let mut member = self.exchanged(token, None).await?;
+        member.impersonating = Some(coworker_id);
+        self.store.set_aside(&admin).await;
+        Ok(self.store.establish(member, AuthEvent::SignedIn).await)
+    }
+
+    /// `auth.impersonating`: the coworker id being acted for, if any.
+    pub fn impersonating(&self) -> Option<u64> {
+        self.state.current().and_then(|s| s.impersonating)
+    }
+
+    /// `auth.stopImpersonating()`: drops the member's session and restores the admin's
+    /// (refreshed first when due, with its own refresh token and `client_id`).
+    pub async fn stop_impersonating(&self) -> Result<Session, WebError> {
+        if self.impersonating().is_none() {
+            return Err(WebError::config("not impersonating"));
+        }
+        let admin = self.store.aside().await.ok_or(CoreError::NotSignedIn)?;
+        let now = now_ms();
+        let admin = if admin.needs_refresh(now, self.cfg.refresh_leeway_ms) || admin.is_expired(now)
+        {
+            self.refreshed(&admin).await?
+        } else {
+            admin
+        };
+        self.store.clear_aside();
+        Ok(self.store.establish(admin, AuthEvent::SignedIn).await)
+    }
+
+    /// A refresh of a session that is not the current one (the admin's, kept aside).
+    async fn refreshed(&self, session: &Session) -> Result<Session, WebError> {
+        let refresh_token = session
+            .refresh_token
+            .as_ref()
+            .ok_or(CoreError::NotSignedIn)?;
+        let request = refresh_grant(&self.cfg.base_url, refresh_token, &session.client_id);
+        let grant = self.token_call(&request, TokenCall::Refresh).await?;
+        Ok(session.rotated(grant, now_ms()))
     }
 
     /// Signs out here and in every tab that shares the storage.

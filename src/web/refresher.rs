@@ -191,12 +191,7 @@ impl Refresher {
         };
         match answer {
             Ok(grant) => {
-                let fresh = Session::from_grant(
-                    grant,
-                    now_ms(),
-                    used.client_id.clone(),
-                    used.email.clone(),
-                );
+                let fresh = used.rotated(grant, now_ms());
                 match after_refresh(self.state.current().as_ref(), &used) {
                     AfterRefresh::SignedOut => Err(CoreError::NotSignedIn.into()),
                     AfterRefresh::Discard => Ok(()),

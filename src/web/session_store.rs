@@ -28,16 +28,20 @@ pub fn decode(raw: &str) -> Option<Session> {
 /// Storage, ledger and broadcast of one client.
 pub struct SessionStore {
     store: Store,
+    /// The team admin's own session while they act for a member (`<storageKey>:admin`).
+    aside: Store,
     state: Rc<TabState>,
     channel: RefCell<Option<Channel>>,
     storage_events: RefCell<Option<EventListener>>,
 }
 
 impl SessionStore {
-    /// Keeps `state`'s session in `store`.
-    pub fn new(store: Store, state: Rc<TabState>) -> SessionStore {
+    /// Keeps `state`'s session in `store`, and an admin's own session in `aside` while they
+    /// impersonate a team member.
+    pub fn new(store: Store, aside: Store, state: Rc<TabState>) -> SessionStore {
         SessionStore {
             store,
+            aside,
             state,
             channel: RefCell::new(None),
             storage_events: RefCell::new(None),
@@ -101,11 +105,29 @@ impl SessionStore {
         if self.shared() {
             ledger::forget(self.key());
         }
+        self.aside.remove();
         self.state.set(None);
         self.post(&Message::SignedOut);
         if was_signed_in {
             self.state.emit(AuthEvent::SignedOut);
         }
+    }
+
+    /// Keeps the admin's own session aside while they act for a team member.
+    pub async fn set_aside(&self, admin: &Session) {
+        if let Some(w) = self.aside.write(&encode(admin)).await {
+            self.state.warn(&w);
+        }
+    }
+
+    /// The admin's session kept aside, if any.
+    pub async fn aside(&self) -> Option<Session> {
+        self.aside.read().await.0.and_then(|raw| decode(&raw))
+    }
+
+    /// Forgets the admin's session kept aside.
+    pub fn clear_aside(&self) {
+        self.aside.remove();
     }
 
     /// The copies other tabs may have written: the stored one and the last lock holder's ledger
@@ -145,14 +167,9 @@ impl SessionStore {
                             if event.key().as_deref() != Some(me.key()) {
                                 return;
                             }
-                            // Removed → signed out; an unreadable value is ignored (loses nothing).
-                            match event.new_value().map(|v| decode(&v)) {
-                                None => me.state.adopt(None, AuthEvent::SignedOut),
-                                Some(Some(remote)) => {
-                                    me.state.adopt(Some(remote), AuthEvent::SignedIn)
-                                }
-                                Some(None) => {}
-                            }
+                            // Removed, or unreadable (what a reload would discard too) → signed out.
+                            let remote = event.new_value().and_then(|v| decode(&v));
+                            me.state.adopt(remote, AuthEvent::SignedIn);
                         }
                     }));
             }
@@ -161,15 +178,12 @@ impl SessionStore {
         let name = ["nexudus-auth:", self.key()].concat();
         *self.channel.borrow_mut() = Channel::open(&name, move |message| {
             let Some(me) = me.upgrade() else { return };
-            // An unreadable session in a message is ignored: it must not sign this tab out.
-            let update = match message {
-                Message::SignedIn(s) => decode(&s).map(|r| (Some(r), AuthEvent::SignedIn)),
-                Message::Refreshed(s) => decode(&s).map(|r| (Some(r), AuthEvent::TokenRefreshed)),
-                Message::SignedOut => Some((None, AuthEvent::SignedOut)),
+            let (remote, hint) = match message {
+                Message::SignedIn(s) => (decode(&s), AuthEvent::SignedIn),
+                Message::Refreshed(s) => (decode(&s), AuthEvent::TokenRefreshed),
+                Message::SignedOut => (None, AuthEvent::SignedOut),
             };
-            if let Some((remote, hint)) = update {
-                me.state.adopt(remote, hint);
-            }
+            me.state.adopt(remote, hint);
         });
     }
 

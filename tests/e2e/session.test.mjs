@@ -155,3 +155,32 @@ test('the background timer refreshes a short-lived token before it expires', asy
   assert.equal(await page.evaluate(() => window.auth.nextRefreshAt), null, 'dispose stops the timer');
   await context.close();
 });
+
+test('every tab computes the same refresh point, whether it signed in or restored the session later', async () => {
+  // 8-s tokens, 4-s leeway: the refresh point is expiresAt - min(4 s, lifetime / 2) = expiresAt - 4 s
+  // for every tab. Tabs that restore the session 2 s after the sign-in must not cap the leeway at half
+  // of what was left when they restored (3 s): at expiresAt - 3.5 s all three tabs find the token due,
+  // make one refresh between them, and return the fresh token.
+  const context = await browser.newContext();
+  const g = guard(context);
+  const clientId = uid('leeway');
+  const options = { storageKey: uid('key'), clientId, autoRefresh: false, refreshLeewaySeconds: 4 };
+  await mockApi('/mock/config', { clientId, accessTtlSeconds: 8 });
+  const first = await openClient(context, options);
+  const signedIn = await signIn(first, clientId);
+  const at = (ms) => new Promise((r) => setTimeout(r, Math.max(0, ms - Date.now())));
+  await at(signedIn.expiresAt - 6000);
+  const restored = [await openClient(context, options), await openClient(context, options)];
+  for (const p of restored) {
+    assert.equal(await p.evaluate(() => window.auth.session?.accessToken), signedIn.accessToken, 'restored from storage');
+  }
+  assert.ok(Date.now() < signedIn.expiresAt - 3700, 'the restored tabs were ready before the call');
+  await at(signedIn.expiresAt - 3500);
+  const pages = [first, ...restored];
+  const tokens = await Promise.all(pages.map((p) => p.evaluate(() => window.auth.getAccessToken())));
+  assert.equal(await refreshCount(clientId), 1, 'one refresh for the three tabs');
+  assert.equal(new Set(tokens).size, 1, 'every tab returned the same token');
+  assert.notEqual(tokens[0], signedIn.accessToken, 'and it is the refreshed one');
+  g.assertClean();
+  await context.close();
+});

@@ -85,6 +85,12 @@ export async function everything(jwt: string): Promise<void> {
   const login2: string = await auth.portalLoginUrl('/portal/home');
   void [access, res, link, login1, login2];
 
+  const pdf: string = await auth.mediaUrl('/api/public/billing/invoices/1042/pdf');
+  const member: Session = await auth.impersonate(7);
+  const actingFor: number | null = auth.impersonating;
+  const admin: Session = await auth.stopImpersonating();
+  void [pdf, member, actingFor, admin];
+
   const nothing: void = await auth.startPasswordReset('alice@example.com');
   await auth.startPasswordReset('alice@example.com', 42);
   void nothing;
@@ -230,6 +236,8 @@ assertType<Equals<Awaited<ReturnType<typeof NexudusAuth.create>>, NexudusAuth>>(
 assertType<Equals<Awaited<ReturnType<typeof RebillyAuth.create>>, RebillyAuth>>();
 assertType<Equals<Awaited<ReturnType<NexudusAuth['getAccessToken']>>, string>>();
 assertType<Equals<NexudusAuth['session'], Session | null>>();
+assertType<Equals<NexudusAuth['impersonating'], number | null>>();
+assertType<Equals<Awaited<ReturnType<NexudusAuth['mediaUrl']>>, string>>();
 // the refresh token is never exposed on the session
 assertType<Equals<'refreshToken' extends keyof Session ? true : false, false>>();
 
