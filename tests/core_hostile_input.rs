@@ -84,6 +84,20 @@ fn stored_model(d: &J) -> bool {
         && ["tokenType", "refreshToken", "email"]
             .into_iter()
             .all(loose)
+        && impersonating_model(d).is_ok()
+}
+
+/// `impersonating`: absent or null, or a coworker id (a whole number from 1 to 2^53 - 1).
+fn impersonating_model(d: &J) -> Result<Option<u64>, ()> {
+    match d.get("impersonating") {
+        None | Some(J::Null) => Ok(None),
+        Some(v) => match v.as_f64() {
+            Some(n) if n.fract() == 0.0 && (1.0..9_007_199_254_740_992.0).contains(&n) => {
+                Ok(Some(n as u64))
+            }
+            _ => Err(()),
+        },
+    }
 }
 
 proptest! {
@@ -97,12 +111,15 @@ proptest! {
         prop_assert_eq!(&back.token_type, if s.token_type.is_empty() { "bearer" } else { &s.token_type });
         // `JSON.stringify(-0)` is "0": equal as numbers, as in the browser.
         prop_assert_eq!(back.expires_at_ms, s.expires_at_ms);
-        let received = if s.received_at_ms <= s.expires_at_ms { s.received_at_ms } else { s.expires_at_ms.min(0.0) };
-        prop_assert_eq!(back.received_at_ms, received, "a receipt after the expiry reads as unknown (the epoch)");
+        // A receipt after the expiry, or one `JSON.stringify` writes as null, reads as unknown (the epoch).
+        let known = s.received_at_ms.is_finite() && s.received_at_ms <= s.expires_at_ms;
+        let received = if known { s.received_at_ms } else { s.expires_at_ms.min(0.0) };
+        prop_assert_eq!(back.received_at_ms, received);
         let want = s.refresh_token.as_ref().map(|r| r.secret().to_string()).filter(|r| !r.is_empty());
         prop_assert_eq!(back.refresh_token.as_ref().map(|r| r.secret().to_string()), want);
         prop_assert_eq!(&back.client_id, &s.client_id);
         prop_assert_eq!(&back.email, &s.email);
+        prop_assert_eq!(back.impersonating, s.impersonating);
         prop_assert!(back.same_as(&s) && back.same_sign_in(&s));
         prop_assert_eq!(stringify(&back.to_value()), stringify(&through_storage(&back.to_value())), "stable once read");
     }
@@ -110,9 +127,9 @@ proptest! {
     #[test]
     fn tampered_stored_sessions_are_refused_never_trusted(
         s in session(),
-        key in prop::sample::select(vec!["v", "accessToken", "tokenType", "expiresAt", "receivedAt", "refreshToken", "clientId", "email"]),
+        key in prop::sample::select(vec!["v", "accessToken", "tokenType", "expiresAt", "receivedAt", "refreshToken", "clientId", "email", "impersonating"]),
         bad in prop_oneof![
-            prop::sample::select(vec![json!(2), json!(null), json!(true), json!([1]), json!({}), json!(""), json!(1e308), json!("1"), json!("x")]),
+            prop::sample::select(vec![json!(2), json!(null), json!(true), json!([1]), json!({}), json!(""), json!(1e308), json!("1"), json!("x"), json!(0), json!(2.5), json!(9_007_199_254_740_991u64), json!(9_007_199_254_740_992u64)]),
             number().prop_map(num),
         ],
         remove in any::<bool>(),
@@ -130,7 +147,7 @@ proptest! {
                 let r = doc.get("receivedAt").and_then(J::as_f64).filter(|r| *r <= back.expires_at_ms);
                 prop_assert_eq!(back.received_at_ms, r.unwrap_or(back.expires_at_ms.min(0.0)), "{}", doc);
             }
-            Ok(_) => {}
+            Ok(back) => prop_assert_eq!(Ok(back.impersonating), impersonating_model(&doc), "{}", doc),
             Err(e) => {
                 prop_assert_eq!(e.code().as_str(), "bad_response");
                 prop_assert_eq!(e.status(), None);

@@ -333,3 +333,34 @@ fn a_stored_session_without_received_at_reads_back_sanely() {
     assert_eq!(x.lifetime().duration_ms(), 0.0);
     assert_eq!(x.lifetime().refresh_at(60_000.0), -5.0);
 }
+
+#[test]
+fn a_rotation_keeps_the_sign_in_and_takes_the_new_lifetime() {
+    let mut before = s("a@x.io", "a1", T0);
+    before.impersonating = Some(42);
+    let answer =
+        json!({"access_token": "a2", "expires_in": 600, "refresh_token": "r2"}).to_string();
+    let grant = parse_token(&resp(200, &answer), TokenCall::Refresh).unwrap();
+    let next = before.rotated(grant, T0 - 10_000.4);
+    assert!(next.same_sign_in(&before) && !next.same_as(&before));
+    assert_eq!(next.impersonating, Some(42));
+    assert_eq!(
+        next.refresh_token.as_ref().map(RefreshToken::secret),
+        Some("r2")
+    );
+    let lifetime = Lifetime {
+        received_at_ms: T0 - 10_001.0,
+        expires_at_ms: T0 + 589_999.0,
+    };
+    assert_eq!(next.lifetime(), lifetime);
+    // Another tab adopting it fires TOKEN_REFRESHED, and it is the freshest copy.
+    assert_eq!(
+        adopt_event(Some(&before), Some(&next), AuthEvent::SignedIn),
+        Some(AuthEvent::TokenRefreshed)
+    );
+    assert_eq!(
+        token(freshest(Some(before.clone()), [next.clone()])),
+        Some("a2".into())
+    );
+    assert_eq!(restored(&next).impersonating, Some(42));
+}
