@@ -194,7 +194,7 @@ impl Client {
     }
 
     /// `auth.fetch`: the bearer added, refreshed first when due; on a 401 refreshed once and
-    /// retried once (never when the body was a one-shot stream).
+    /// retried once (never when the body was a one-shot stream: then `onWarning` is told).
     pub async fn fetch(
         &self,
         input: JsValue,
@@ -204,7 +204,12 @@ impl Client {
         let timeout = bound.timed.then_some(self.cfg.timeout_ms);
         let token = self.access_token().await?;
         let response = send_with_bearer(&bound.request, &token, timeout).await?;
-        let Some(retry) = bound.retry.filter(|_| response.status() == 401) else {
+        if response.status() != 401 {
+            return Ok(response);
+        }
+        let Some(retry) = bound.retry else {
+            // The caller gets the 401 as it came; onWarning says why it was not retried.
+            self.state.warn(&WebError::NotRetried);
             return Ok(response);
         };
         let fresh = self.refresher.refresh(Mode::Forced).await?;

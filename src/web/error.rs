@@ -33,6 +33,10 @@ pub enum WebError {
     /// No answer within the configured `timeoutMs`; the request was aborted.
     #[error("The server took too long to answer.")]
     Timeout,
+    /// `auth.fetch` got a 401 for a request whose body was a one-shot stream, so it could not be
+    /// retried with a refreshed token; reported to `onWarning` (the caller gets the 401 Response).
+    #[error("The server refused the token; the request body was a one-shot stream, so it was not retried.")]
+    NotRetried,
     /// The chosen storage threw or answered something unusable.
     #[error("{0}")]
     Storage(&'static str),
@@ -50,6 +54,7 @@ impl WebError {
             WebError::Core(e) => e.code(),
             WebError::Network => ErrorCode::Network,
             WebError::Timeout => ErrorCode::Timeout,
+            WebError::NotRetried => ErrorCode::Unauthorized,
             WebError::Storage(_) => ErrorCode::Storage,
         }
     }

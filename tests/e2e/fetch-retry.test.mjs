@@ -177,7 +177,11 @@ test('a 401 on a one-shot (ReadableStream) body is not retried and spends no ref
     const body = new ReadableStream({ start(c) { c.enqueue(bytes); c.close(); } });
     const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' };
     window.bufferNextBody = true;
-    return window.attempt(window.auth.fetch(route, init));
+    window.warnings = [];
+    const off = window.auth.onWarning((w) => window.warnings.push({ name: w.name, code: w.code, message: w.message }));
+    const out = await window.attempt(window.auth.fetch(route, init));
+    off();
+    return { ...out, warnings: window.warnings };
   }, ROUTE);
   // The caller gets the server's 401 as its Response: a body that is gone is never sent again.
   assert.equal(r.ok, true, JSON.stringify(r.err));
@@ -190,5 +194,10 @@ test('a 401 on a one-shot (ReadableStream) body is not retried and spends no ref
   assert.deepEqual((await mockApi('/mock/faults')).map((f) => f.count), [1], 'one fault left: one try');
   assert.equal((await refreshes()) - m.refreshes, 0, 'no refresh');
   assert.equal(await page.evaluate(() => window.auth.session.accessToken), m.token, 'the session is untouched');
+  // …and the caller is told why: one onWarning AuthError('unauthorized') naming the one-shot body.
+  assert.equal(r.warnings.length, 1, JSON.stringify(r.warnings));
+  assert.equal(r.warnings[0].name, 'AuthError');
+  assert.equal(r.warnings[0].code, 'unauthorized');
+  assert.match(r.warnings[0].message, /one-shot stream, so it was not retried/);
   g.assertClean();
 });
