@@ -31,12 +31,13 @@ test(`${TABS} windows with a stale token call getAccessToken() at the same insta
   const storageKey = uid('key');
   await mockApi('/mock/config', { clientId, accessTtlSeconds: TTL_S });
   const options = { storageKey, clientId, autoRefresh: false };
-  const first = await openAuth(engine, options);
+  // all windows first (opening one takes up to a second in some engines), then the sign-in reaches them
+  const pages = [];
+  while (pages.length < TABS) pages.push(await openAuth(engine, options));
+  const first = pages[0];
   const signedIn = await signIn(first, { clientId });
   assert.ok(signedIn.ok, JSON.stringify(signedIn.err));
-  const pages = [first];
-  while (pages.length < TABS) pages.push(await openAuth(engine, options));
-  for (const p of pages) assert.equal(await token(p), signedIn.value.accessToken, 'every window restored the session');
+  for (const p of pages) await p.waitFor((t) => window.auth.session?.accessToken === t, signedIn.value.accessToken);
 
   let previous = signedIn.value;
   const perRound = [];
@@ -185,16 +186,14 @@ test('the package signs in under a strict CSP header (and the policy is enforced
       await page.waitFor(() => window.result, null, { timeout: 20_000 });
       assert.deepEqual(await page.evaluate(() => window.result),
         { ok: true, signedIn: true, email: 'alice@example.com', badCode: 'invalid_credentials', link: true }, name);
-      assert.deepEqual(await page.evaluate(() => window.violations), [], `${name}: no securitypolicyviolation`);
-      // Control: an inline script is refused and reported, so the header is in force.
-      await page.evaluate(() => {
-        try {
-          const s = document.createElement('script');
-          s.textContent = 'window.inlineRan = true';
-          document.body.append(s);
-        } catch (_) { /* Trusted Types may refuse the assignment itself */ }
-      });
-      await page.waitFor(() => window.violations.length > 0, null, { timeout: 5000 });
+      // The browser's own favicon request (Firefox) under default-src 'none' is not the package's doing.
+      const violations = (await page.evaluate(() => window.violations))
+        .filter((v) => !(v.directive === 'img-src' && /\/favicon\.ico$/.test(v.blocked)));
+      assert.deepEqual(violations, [], `${name}: no securitypolicyviolation`);
+      // Control (run by the page's own script, tests/e2e/engines/csp-server.mjs): an inline script is
+      // refused and reported, so the header is in force.
+      await page.evaluate(() => { window.postMessage('csp-control', '*'); });
+      await page.waitFor(() => window.violations.some((v) => /^(script-src|require-trusted-types-for)/.test(v.directive)), null, { timeout: 5000 });
       assert.equal(await page.evaluate(() => window.inlineRan ?? false), false, `${name}: inline script refused`);
       await page.close();
     }

@@ -13,7 +13,7 @@ export const CSP_POLICIES = [
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'; require-trusted-types-for 'script'; trusted-types 'none'"],
 ];
 
-const PAGE = `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>CSP test</title>
+const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>CSP test</title>
 <script src="/csp-watch.js"></script><script type="module" src="/csp-test.js"></script></head>
 <body><p id="out">loading</p></body></html>`;
 
@@ -34,7 +34,18 @@ try {
 } catch (e) {
   window.result = { ok: false, error: String(e && e.stack || e) };
   out.textContent = 'failed';
-}`;
+}
+// Control, run by the page's own script when the test posts 'csp-control' (a driver's injected
+// script may be exempt from the policy): an inline script must be refused and reported.
+addEventListener('message', (e) => {
+  if (e.data !== 'csp-control') return;
+  try {
+    const s = document.createElement('script');
+    s.textContent = 'window.inlineRan = true';
+    document.body.append(s);
+  } catch (_) { /* Trusted Types may refuse the assignment itself */ }
+});
+`;
 
 /** Starts the front on a free port; resolves with `{ url, close() }`. */
 export function cspServer() {

@@ -20,39 +20,42 @@ export const uid = (p) => `${p}-${Date.now().toString(36)}-${Math.random().toStr
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Loads /pkg/index.js into the page through a module <script> (not `import()` from the driver's
- * script, which some drivers run in a sandbox without module loading), then installs the helpers.
+ * Loads /pkg/index.js into the page through a module <script> of the page (PAGE_HELPERS below),
+ * which also installs the helpers listed at the top of this file.
  */
 export async function loadPackage(page) {
-  await page.evaluate(() => new Promise((resolve, reject) => {
+  await page.evaluate((src) => new Promise((resolve, reject) => {
     if (window.mod) return resolve(true);
-    window.problems = [];
-    addEventListener('error', (e) => window.problems.push(`error: ${e.message}`));
-    addEventListener('unhandledrejection', (e) => window.problems.push(`unhandledrejection: ${e.reason?.code ?? e.reason}`));
-    window.__loaded = (m) => {
-      window.mod = m;
-      window.events = [];
-      window.warnings = [];
-      window.attempt = async (p) => {
-        try {
-          return { ok: true, value: await p };
-        } catch (e) {
-          return {
-            ok: false,
-            err: { code: e?.code, name: e?.name, isAuthError: e instanceof m.AuthError, isError: e instanceof Error, status: e?.status ?? null, message: String(e?.message ?? e) },
-          };
-        }
-      };
-      resolve(true);
-    };
+    window.__loaded = () => resolve(true);
     const s = document.createElement('script');
     s.type = 'module';
-    s.textContent = "import * as m from '/pkg/index.js'; window.__loaded(m);";
+    s.textContent = src;
     s.onerror = () => reject(new Error('the module script did not load'));
     document.head.append(s);
     setTimeout(() => reject(new Error('/pkg/index.js did not load in 20 s')), 20_000);
-  }));
+  }), PAGE_HELPERS);
 }
+
+// The helpers are defined by a module script of the page itself, not by the driver's script: some
+// drivers (geckodriver) run scripts in a sandbox with its own `Error`, so `instanceof` checks and
+// `window.attempt` must live in the page's realm.
+const PAGE_HELPERS = `import * as m from '/pkg/index.js';
+window.mod = m;
+window.problems = [];
+addEventListener('error', (e) => window.problems.push('error: ' + e.message));
+addEventListener('unhandledrejection', (e) => window.problems.push('unhandledrejection: ' + (e.reason?.code ?? e.reason)));
+window.events = [];
+window.warnings = [];
+window.describeError = (e) => ({ code: e?.code, name: e?.name, isAuthError: e instanceof m.AuthError, isError: e instanceof Error,
+  status: e?.status ?? null, message: String(e?.message ?? e) });
+window.attempt = async (p) => {
+  try {
+    return { ok: true, value: await p };
+  } catch (e) {
+    return { ok: false, err: window.describeError(e) };
+  }
+};
+window.__loaded();`;
 
 /** Creates `window.auth` in a page that has the package, recording events and warnings. */
 export async function createAuth(page, options) {

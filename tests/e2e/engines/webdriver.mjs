@@ -132,8 +132,10 @@ export async function launchWebDriver({ name, command, args = [], portArg, capab
         await on(handle);
         const handles = await call(base, 'GET', s('/window/handles'));
         if (handles.length > 1) {
-          await call(base, 'DELETE', s('/window'));
+          // a closed current window leaves the session without a browsing context: switch to another
+          const left = await call(base, 'DELETE', s('/window'));
           current = null;
+          await on(left[0]);
         } else {
           // closing the last window would end the session: blank it and hand it out again
           await call(base, 'POST', s('/url'), { url: 'about:blank' });
