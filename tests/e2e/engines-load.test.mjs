@@ -6,14 +6,14 @@
 // one refresh per refresh window for all windows together.
 //
 // Page counts a 2-core machine runs reliably (chosen by measurement, docs/ENGINES.md):
-//   chromium 20, firefox 20, webkit 10   (override: ENGINE_LOAD_PAGES, ENGINE_LOAD_SECONDS [20])
+//   chromium 20, firefox 20, webkit 20   (override: ENGINE_LOAD_PAGES, ENGINE_LOAD_SECONDS [20])
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { mockApi } from './lib.mjs';
 import { ENGINE, launchEngine } from './engines/driver.mjs';
 import { ALICE, PASSWORD, openAuth, problems, sleep, uid } from './engines/harness.mjs';
 
-const DEFAULT_PAGES = { chromium: 20, firefox: 20, webkit: 10 };
+const DEFAULT_PAGES = { chromium: 20, firefox: 20, webkit: 20 };
 const PAGES = Number(process.env.ENGINE_LOAD_PAGES ?? DEFAULT_PAGES[ENGINE] ?? 10);
 const SECONDS = Number(process.env.ENGINE_LOAD_SECONDS ?? 20);
 const TTL_S = 4;

@@ -14,9 +14,9 @@ before(async () => { engine = await launchEngine(); });
 after(async () => { await engine?.close(); });
 
 test(`${ENGINE}: ordering facts after a Web Lock hand-off`, { timeout: 120_000 }, async () => {
-  const facts = await runProbe(engine, { rounds: 20, burst: 50 });
+  const facts = await runProbe(engine, { rounds: 40, burst: 50 });
   console.log(`engines-probe[${ENGINE}]: ${JSON.stringify(facts)}`);
-  assert.equal(facts['ls+idb'].rounds, 20, 'every hand-off was observed');
+  assert.equal(facts['ls+idb'].rounds, 40, 'every hand-off was observed');
   assert.equal(facts['ls+idb'].idbStaleAtGrant, 0, 'IndexedDB is never stale for the next lock holder');
   assert.equal(facts.broadcastInOrder, true, `BroadcastChannel in order (${facts.broadcastReceived} received)`);
   assert.equal(facts.storageEventsInOrder, true, `storage events in order (${facts.storageEventsReceived} received)`);

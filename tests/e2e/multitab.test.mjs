@@ -47,7 +47,7 @@ test(`${TABS} windows with a stale token call getAccessToken() at the same insta
     const issuedAt = previous.expiresAt - TTL_S * 1000;
     await sleep(Math.max(0, issuedAt + (TTL_S * 1000) / 2 + 300 - Date.now()));
     const before = await refreshCount(clientId);
-    const at = Date.now() + 250 * TABS / 2 + 500;
+    const at = Date.now() + 100 * TABS + 500; // time to arm every window through the driver
     for (const p of pages) {
       await p.evaluate((at) => {
         window.round = null;
