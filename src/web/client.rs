@@ -339,9 +339,10 @@ impl Inner {
 }
 
 /// The timer fired or the page woke up: ask the scheduler, refresh in the background if due.
+/// With `autoRefresh: false` nothing refreshes in the background, wake-ups included.
 fn wake(weak: &Weak<Inner>) {
     let Some(me) = weak.upgrade() else { return };
-    if me.disposed.get() {
+    if me.disposed.get() || !me.cfg.auto_refresh {
         return;
     }
     let due = me.state.borrow_mut().scheduler.handle_timeout(now_ms());

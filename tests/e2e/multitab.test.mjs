@@ -202,3 +202,29 @@ test('the package signs in under a strict CSP header (and the policy is enforced
     await front.close();
   }
 });
+
+test('autoRefresh: false: a wake-up (focus, pageshow, online, visibilitychange) never refreshes in the background', { timeout: 60_000 }, async () => {
+  // Regression: the wake-up listeners of src/web/client.rs refreshed a due session even with
+  // autoRefresh off (WebDriver's window switching, a focus event, made Firefox windows refresh on
+  // their own). Before the fix this test saw 1 refresh; on demand the session still refreshes.
+  const clientId = uid('wake');
+  await mockApi('/mock/config', { clientId, accessTtlSeconds: 4 });
+  const page = await openAuth(engine, { storageKey: uid('wake-key'), clientId, autoRefresh: false });
+  const first = await signIn(page, { clientId });
+  assert.ok(first.ok);
+  await sleep(Math.max(0, first.value.expiresAt - 4000 + 2300 - Date.now())); // past the refresh point
+  const before = await refreshCount(clientId);
+  await page.evaluate(() => {
+    for (const kind of ['focus', 'pageshow', 'online']) window.dispatchEvent(new Event(kind));
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  await sleep(1000);
+  assert.equal((await refreshCount(clientId)) - before, 0, 'no background refresh on a wake-up');
+  assert.equal(await token(page), first.value.accessToken, 'the session is untouched');
+  const fresh = await page.evaluate(() => window.auth.getAccessToken());
+  assert.notEqual(fresh, first.value.accessToken, 'getAccessToken() refreshes the due session on demand');
+  assert.equal((await refreshCount(clientId)) - before, 1);
+  await page.evaluate(() => window.auth.dispose());
+  await page.close();
+  await mockApi('/mock/config', { clientId, accessTtlSeconds: null });
+});
