@@ -6,14 +6,15 @@
 # workarounds) is in docs/PLATFORM.md, sections 6 and 12-17.
 #
 # Usage:  bash scripts/setup.sh [--no-browsers]
-#   --no-browsers   skip Chromium, chromedriver, Firefox ESR and geckodriver (enough for scripts/demo.sh)
+#   --no-browsers   skip Chromium, chromedriver, Firefox ESR, geckodriver and WebKitGTK (enough for scripts/demo.sh)
 # Env knobs: WASM_BINDGEN_VERSION [from Cargo.lock]  GECKODRIVER_VERSION [0.37.1]
 #   BINARYEN_NPM_VERSION [132.0.0]  RUSTUP_TIMEOUT [30]  FORCE_ROUTE [auto|rustup|debian]
 #   NEXUDUS_TOOLS_DIR [$HOME/.local/nexudus-auth-tools]  (binaryen, wrapper bin dir, env.sh)
 # Afterwards: `. "$HOME/.local/nexudus-auth-tools/env.sh"` (build.sh, test.sh and demo.sh do this).
 #
 # What it sets up:
-#   apt      ca-certificates gcc libc6-dev brotli (+ chromium chromium-driver firefox-esr) (+ nodejs npm)
+#   apt      ca-certificates gcc libc6-dev brotli (+ chromium chromium-driver firefox-esr
+#            webkit2gtk-driver xvfb xauth) (+ nodejs npm)
 #   Rust     the wasm32-unknown-unknown std: `rustup target add` (timeout), else the Debian fallback
 #            "route (a)": rustc-web 1.96 + rust-web-src + -Zbuild-std, linked with wasm-ld-19
 #   cargo    wasm-bindgen-cli at EXACTLY Cargo.lock's wasm-bindgen version; geckodriver 0.37.1
@@ -73,6 +74,8 @@ apt_install() {  # installs only the packages that are missing; `apt-get update`
 step "apt packages"
 PKGS=(ca-certificates gcc libc6-dev brotli)
 [ "$BROWSERS" = 1 ] && PKGS+=(chromium chromium-driver firefox-esr)
+# WebKitGTK for tests/e2e in the WebKit engine: WebKitWebDriver + MiniBrowser, run under xvfb-run
+[ "$BROWSERS" = 1 ] && PKGS+=(webkit2gtk-driver xvfb xauth)
 command -v npm >/dev/null || PKGS+=(nodejs npm)
 apt_install "${PKGS[@]}"
 [ -n "$APT_DID" ] || info "all present: ${PKGS[*]}"
@@ -217,6 +220,7 @@ info "$(wasm-bindgen --version) | $(wasm-bindgen-test-runner --version) | $(node
 if [ "$BROWSERS" = 1 ]; then
   info "$(chromium --version 2>/dev/null) | $(chromedriver --version | cut -d' ' -f1-2)"
   info "$(firefox-esr --version 2>/dev/null) | $(geckodriver --version 2>/dev/null | sed -n 1p)"
+  info "WebKitGTK $(dpkg-query -W -f='${Version}' webkit2gtk-driver 2>/dev/null) | $(command -v WebKitWebDriver) | $(command -v xvfb-run)"
 fi
 done_step env-file "written"
 

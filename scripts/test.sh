@@ -14,6 +14,8 @@
 #   wasm-chromium  wasm-bindgen-test, tests/web_*.rs, headless Chromium (chromedriver)
 #   wasm-firefox   the same in headless Firefox ESR (geckodriver)
 #   e2e            node --test tests/e2e/*.test.mjs (playwright-core + Debian chromium) against the mock + pkg/
+#   e2e-firefox    the engine-neutral e2e files (multitab, engines-probe, engines-load) in Firefox ESR
+#   e2e-webkit     the same in WebKitGTK (WebKitWebDriver + MiniBrowser under xvfb-run)
 #   size           node bench/size-check.mjs (brotli of web wasm + glue vs bench/size-baseline.json, +10 %)
 # Counts come from structured reports, never from what a test prints: node --test writes them through
 # scripts/test-counts-reporter.mjs to target/test-logs/<level>.counts.json; cargo test and
@@ -317,6 +319,31 @@ elif [ "$BUILD_OK" != 1 ] || [ "$MOCK_OK" != 1 ]; then
 else
   run_level e2e node e2e_tests || true
 fi
+
+# ---------------------------------------------------------------- e2e in Firefox ESR and WebKitGTK
+# The engine-neutral files run through tests/e2e/engines/driver.mjs (Chromium runs them in level e2e);
+# here the same test bodies drive Firefox (geckodriver) and WebKitGTK (WebKitWebDriver), see docs/ENGINES.md.
+ENGINE_FILES=(tests/e2e/multitab.test.mjs tests/e2e/engines-probe.test.mjs tests/e2e/engines-load.test.mjs)
+e2e_engine() {  # e2e_engine <firefox|webkit>
+  [ -d tests/e2e/node_modules/playwright-core ] || (cd tests/e2e && tmo npm ci --no-audit --no-fund) || return
+  NEXUDUS_MOCK_URL="$MOCK_URL" PKG_DIR="$ROOT/pkg" E2E_ENGINE="$1" \
+    GECKODRIVER="${NEXUDUS_GECKODRIVER:-$HOME/.cargo/bin/geckodriver}" \
+    tmo node --test --test-concurrency=1 \
+      --test-reporter=spec --test-reporter-destination=stdout \
+      --test-reporter=tap --test-reporter-destination="$LOG_DIR/e2e-$1.tap" \
+      "${ENGINE_FILES[@]}"
+}
+for engine in firefox webkit; do
+  if [ "$BUILD_OK" != 1 ] || [ "$MOCK_OK" != 1 ]; then
+    skip "e2e-$engine" "needs the built pkg/ and the mock (see levels build, mock)"
+  elif [ "$engine" = firefox ] && ! command -v firefox-esr >/dev/null; then
+    skip e2e-firefox "no firefox-esr (scripts/setup.sh installs it)"
+  elif [ "$engine" = webkit ] && ! { command -v WebKitWebDriver && command -v xvfb-run; } >/dev/null; then
+    skip e2e-webkit "no WebKitWebDriver / xvfb-run (scripts/setup.sh installs webkit2gtk-driver xvfb)"
+  else
+    run_level "e2e-$engine" node e2e_engine "$engine" || true
+  fi
+done
 
 # ---------------------------------------------------------------- size budget
 if ! selected size; then
