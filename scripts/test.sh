@@ -330,11 +330,13 @@ e2e_engine() {  # e2e_engine <firefox|webkit>
     GECKODRIVER="${NEXUDUS_GECKODRIVER:-$HOME/.cargo/bin/geckodriver}" \
     tmo node --test --test-concurrency=1 \
       --test-reporter=spec --test-reporter-destination=stdout \
-      --test-reporter=tap --test-reporter-destination="$LOG_DIR/e2e-$1.tap" \
+      --test-reporter="$ROOT/scripts/test-counts-reporter.mjs" --test-reporter-destination="$LOG_DIR/e2e-$1.counts.json" \
       "${ENGINE_FILES[@]}"
 }
 for engine in firefox webkit; do
-  if [ "$BUILD_OK" != 1 ] || [ "$MOCK_OK" != 1 ]; then
+  if ! selected "e2e-$engine"; then
+    skip "e2e-$engine" "$NOT_SELECTED"
+  elif [ "$BUILD_OK" != 1 ] || [ "$MOCK_OK" != 1 ]; then
     skip "e2e-$engine" "needs the built pkg/ and the mock (see levels build, mock)"
   elif [ "$engine" = firefox ] && ! command -v firefox-esr >/dev/null; then
     skip e2e-firefox "no firefox-esr (scripts/setup.sh installs it)"
