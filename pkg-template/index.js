@@ -1,40 +1,17 @@
-// nexudus-auth, web build entry (docs and types: index.d.ts). The wasm loads on the first init();
-// NexudusAuth.create / RebillyAuth.create await it themselves.
-import initWasm, * as wasm from './nexudus_auth.js';
-import { AuthError } from '__AUTH_ERROR_MODULE__';
+// nexudus-auth, web build entry (docs and types: index.d.ts; the API lives in wrapper.js).
+// The wasm download starts when this module is evaluated, not when create() is first called, so it
+// runs while the app's own code loads. In Node (SSR) importing does nothing: no window, no fetch.
+import { setSource } from './wrapper.js';
 
-export { AuthError };
+export { default, AuthError, NexudusAuth, RebillyAuth, endpoints, authenticatedLinkUrl } from './wrapper.js';
 
-const fail = (message) => new AuthError('invalid_config', message, null, null);
-let ready, loaded;
-
-export default function init(input) {
-  return (ready ||= initWasm(input === void 0 ? void 0 : { module_or_path: input }).then(
-    () => void (loaded = 1),
-    (e) => { ready = 0; throw e; },
-  ));
+if ((typeof window == 'object' || typeof WorkerGlobalScope == 'function') && typeof fetch == 'function') {
+  // Same request as `<link rel="preload" as="fetch" crossorigin>` (cors, same-origin credentials), so a
+  // preload of this URL is reused. Compiled while it streams in. Any failure (offline, 404, a server
+  // that does not send application/wasm) resolves to undefined: init() then loads the wasm the ordinary
+  // way and reports a real error.
+  const early = fetch(new URL('nexudus_auth_bg.wasm', import.meta.url))
+    .then((r) => (r.ok ? WebAssembly.compileStreaming(r) : void 0))
+    .catch(() => void 0);
+  setSource(() => early);
 }
-
-const patch = (C, create = C.create) => ((C.create = async (options) => {
-  if (typeof window == 'undefined' && typeof WorkerGlobalScope == 'undefined')
-    throw fail('nexudus-auth needs a browser: create the client on the client side');
-  await init();
-  return create.call(C, options);
-}), C);
-export const NexudusAuth = patch(wasm.NexudusAuth);
-export const RebillyAuth = patch(wasm.RebillyAuth);
-
-// the synchronous helpers need the wasm: throw a clear AuthError instead of a TypeError before init()
-const need = (f) => (...args) => {
-  if (!loaded) throw fail('call `await init()` (or NexudusAuth.create) before using endpoints');
-  return f(...args);
-};
-export const endpoints = {
-  system: {
-    auth: {
-      login: need((token, validForInMinutes = 1440) => wasm.endpointsSystemAuthLogin(token, validForInMinutes)),
-      refreshToken: need(wasm.endpointsSystemAuthRefreshToken),
-    },
-  },
-};
-export const authenticatedLinkUrl = need(wasm.authenticatedLinkUrl);
