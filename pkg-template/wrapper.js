@@ -3,6 +3,7 @@
 // NexudusAuth.create / RebillyAuth.create await it themselves, the synchronous helpers need it.
 import initWasm, * as wasm from './nexudus_auth.js';
 import { AuthError } from '__AUTH_ERROR_MODULE__';
+import { wasmLoadError } from './wasm_load.js';
 
 export { AuthError };
 
@@ -24,7 +25,7 @@ export default function init(input) {
     .then((m) => initWasm(m === void 0 ? void 0 : { module_or_path: m }))
     .then(
       () => void (loaded = 1),
-      (e) => { ready = 0; throw e; },
+      (e) => { ready = 0; throw wasmLoadError(e); },
     ));
 }
 

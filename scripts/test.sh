@@ -14,6 +14,8 @@
 #   wasm-chromium  wasm-bindgen-test, tests/web_*.rs, headless Chromium (chromedriver)
 #   wasm-firefox   the same in headless Firefox ESR (geckodriver)
 #   e2e            node --test tests/e2e/*.test.mjs (playwright-core + Debian chromium) against the mock + pkg/
+#   bundlers       tests/bundlers/matrix.test.mjs: the packed tarball built by esbuild, Rollup, Vite (build + dev),
+#                  webpack 5, Next.js and Parcel, each app signed in through in Chromium (npm ci cached by lock hash)
 #   size           node bench/size-check.mjs (brotli of web wasm + glue vs bench/size-baseline.json, +10 %)
 # A level with no tests yet is reported as skipped; any failure makes the script exit 1. The last line is
 # `N passed, M failed` (tests, plus 1 per check level: fmt, clippy, build, ...).
@@ -238,6 +240,31 @@ elif [ "$BUILD_OK" != 1 ] || [ "$MOCK_OK" != 1 ]; then
   skip e2e "needs the built pkg/ and the mock (see levels build, mock)"
 else
   run_level e2e node e2e_tests || true
+fi
+
+# ---------------------------------------------------------------- bundler matrix
+# npm ci only when tests/bundlers/package-lock.json changed (stamp in node_modules), from a cache under
+# ~/.cache keyed by nothing but npm's own content hashes (NEXUDUS_NPM_CACHE overrides it).
+bundler_matrix() {
+  local dir=$ROOT/tests/bundlers cache=${NEXUDUS_NPM_CACHE:-$HOME/.cache/nexudus-auth/npm} stamp
+  stamp=$dir/node_modules/.lock-$(sha256sum "$dir/package-lock.json" | cut -c1-16)
+  if [ ! -f "$stamp" ]; then
+    (cd "$dir" && npm_config_cache=$cache tmo npm ci --no-audit --no-fund --prefer-offline) || return
+    touch "$stamp"
+  fi
+  if [ ! -d "$ROOT/tests/e2e/node_modules/playwright-core" ]; then
+    (cd "$ROOT/tests/e2e" && tmo npm ci --no-audit --no-fund) || return
+  fi
+  NEXUDUS_MOCK_URL="$MOCK_URL" CHROMIUM=/usr/bin/chromium PKG_DIR="$ROOT/pkg" \
+    tmo node --test --test-concurrency=1 \
+      --test-reporter=spec --test-reporter-destination=stdout \
+      --test-reporter=tap --test-reporter-destination="$LOG_DIR/bundlers.tap" \
+      "$dir/matrix.test.mjs"
+}
+if [ "$BUILD_OK" != 1 ] || [ "$MOCK_OK" != 1 ]; then
+  skip bundlers "needs the built pkg/ and the mock (see levels build, mock)"
+else
+  run_level bundlers node bundler_matrix || true
 fi
 
 # ---------------------------------------------------------------- size budget

@@ -1,0 +1,27 @@
+// nexudus-auth: a failed load of nexudus_auth_bg.wasm becomes an AuthError('wasm_load') whose message
+// says what to do (used by index.js; the message names the one line that fixes each known cause).
+import { AuthError } from './auth_error.js';
+
+const EMBEDDED = "import from 'nexudus-auth/embedded' (the wasm inside the JS, no separate file)";
+
+/** `e` (whatever the wasm-bindgen loader threw) as an AuthError with code `wasm_load`. */
+export function wasmLoadError(e) {
+  if (e instanceof AuthError) return e;
+  const detail = String((e && e.message) || e);
+  let hint;
+  if (/magic word[^]*\b3c\b|text\/html/i.test(detail)) {
+    hint = 'the server answered the .wasm request with an HTML page. Vite\'s dev server does this when it ' +
+      "pre-bundles the package: add `optimizeDeps: { exclude: ['nexudus-auth'] }` to vite.config, or " + EMBEDDED +
+      '. Elsewhere: deploy nexudus_auth_bg.wasm next to the bundle that loads it';
+  } else if (/\b404\b|not found/i.test(detail)) {
+    hint = "nexudus_auth_bg.wasm is not next to the bundle: Rollup and esbuild leave `new URL('nexudus_auth_bg.wasm', " +
+      'import.meta.url)` as it is and emit no .wasm. Pick the build with the wasm inside the JS: with Rollup ' +
+      "`nodeResolve({ browser: true, exportConditions: ['nexudus-embedded'] })`, with esbuild " +
+      "`conditions: ['nexudus-embedded']`, or " + EMBEDDED + '; or copy node_modules/nexudus-auth/nexudus_auth_bg.wasm next to your bundle';
+  } else if (/Content.Security|CSP|unsafe-eval|disallowed|not allowed/i.test(detail)) {
+    hint = "the page's Content-Security-Policy forbids compiling WebAssembly: add 'wasm-unsafe-eval' to script-src";
+  } else {
+    hint = 'check that nexudus_auth_bg.wasm is deployed next to the bundle and served as application/wasm, or ' + EMBEDDED;
+  }
+  return new AuthError('wasm_load', `nexudus-auth could not load its WebAssembly (${detail}): ${hint}`, null, null);
+}
