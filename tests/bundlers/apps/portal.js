@@ -3,7 +3,7 @@
 // nexudus-auth/react's provider, hooks and AuthenticatedLink. The API origin is the `api` query parameter
 // (the mock), else the page's own origin. Used by react-main.js (Vite, webpack, esbuild, Parcel) and, copied
 // to next/app/portal.js, by the Next.js app.
-import { createElement as h, useState } from 'react';
+import { Fragment, createElement as h, useEffect, useState } from 'react';
 import { AuthError } from 'nexudus-auth';
 import { AuthenticatedLink, NexudusAuthProvider, useAccessToken, useAuth } from 'nexudus-auth/react';
 
@@ -11,8 +11,10 @@ export const PASSWORD = 'Passw0rd!';
 export const LINK_PATH = '/portal/invoices/1042';
 
 function Screen() {
-  const { status, error, pending, signIn, signOut } = useAuth();
+  const { auth, status, error, pending, signIn, signOut } = useAuth();
   const token = useAccessToken();
+  // every client the provider handed out, for the test to check that unmounting disposed of it
+  useEffect(() => void (auth && (window.nexudusClients ||= []).push(auth)), [auth]);
   return h(
     'main',
     { 'data-status': status, 'aria-busy': pending },
@@ -35,5 +37,11 @@ export default function Portal() {
   const [baseUrl] = useState(() =>
     typeof location == 'undefined' ? 'https://ssr.invalid' : new URLSearchParams(location.search).get('api') || location.origin,
   );
-  return h(NexudusAuthProvider, { options: { baseUrl } }, h(Screen));
+  const [mounted, setMounted] = useState(true);
+  return h(
+    Fragment,
+    null,
+    mounted && h(NexudusAuthProvider, { options: { baseUrl } }, h(Screen)),
+    h('button', { type: 'button', onClick: () => setMounted((m) => !m) }, mounted ? 'Unmount' : 'Mount'),
+  );
 }
