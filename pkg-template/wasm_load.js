@@ -10,7 +10,7 @@ export function wasmLoadError(e) {
   const detail = String((e && e.message) || e);
   let hint;
   if (/magic word[^]*\b3c\b|text\/html/i.test(detail)) {
-    hint = 'the server answered the .wasm request with an HTML page. Vite\'s dev server does this when it ' +
+    hint = 'the server answered the .wasm request with an HTML page. Vite 7\'s dev server does this when it ' +
       "pre-bundles the package: add `optimizeDeps: { exclude: ['nexudus-auth'] }` to vite.config, or " + EMBEDDED +
       '. Elsewhere: deploy nexudus_auth_bg.wasm next to the bundle that loads it';
   } else if (/\b404\b|not found/i.test(detail)) {

@@ -131,17 +131,17 @@ export const builders = {
   },
 };
 
-/** Vite's dev server (no config) on apps/; resolves its URL. Stopped by the cleanups. */
-export async function viteDev() {
+/** Vite's dev server (no config, or `config`) on apps/ on `port`; resolves its URL. Stopped by the cleanups. */
+export async function viteDev(port = PORTS.viteDev, config = {}) {
   const { createServer: create } = await import('vite');
   const cacheDir = mkdtempSync(join(tmpdir(), 'nexudus-vite-'));
-  const server = await create({ root: APPS, configFile: false, logLevel: 'error', cacheDir, server: { host: '127.0.0.1', port: PORTS.viteDev, strictPort: true } });
+  const server = await create({ root: APPS, configFile: false, logLevel: 'silent', cacheDir, server: { host: '127.0.0.1', port, strictPort: true }, ...config });
   await server.listen();
   cleanups.push(async () => {
     await server.close();
     rmSync(cacheDir, { recursive: true, force: true });
   });
-  return `http://127.0.0.1:${PORTS.viteDev}/`;
+  return `http://127.0.0.1:${port}/`;
 }
 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json', '.txt': 'text/plain' };

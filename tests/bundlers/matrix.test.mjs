@@ -8,7 +8,7 @@
 // Needs: pkg/ (scripts/build.sh), a running mock, `npm ci` in tests/bundlers and tests/e2e (scripts/test.sh,
 // level bundlers, does both with a cache). Helpers: matrix-lib.mjs.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { guard, launch, resetMock } from '../e2e/lib.mjs';
@@ -197,6 +197,30 @@ test('Vite dev server (no optimizeDeps.exclude)', { timeout: 120_000 }, async ()
   const url = await viteDev();
   await signInReact(`${url}index.html`);
   record('Vite dev server', 'none', null, ' (dev, unbundled)');
+});
+
+test('a .wasm answered with an HTML page (a dev server or SPA fallback): AuthError wasm_load naming the fix', { timeout: 60_000 }, async () => {
+  // Vite 7's dev server did this for pre-bundled deps (Vite 8 rewrites the URL): the Vite build with its
+  // .wasm replaced by the HTML page
+  const src = join(DIST, 'vite');
+  const out = join(DIST, 'vite-html');
+  cpSync(src, out, { recursive: true });
+  for (const wasm of emitted(out, '.wasm')) copyFileSync(join(out, 'index.html'), join(out, wasm));
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(`${statics.url}/vite-html/index.html?api=${encodeURIComponent(MOCK)}`);
+    const alert = page.locator('p[role="alert"]');
+    await alert.waitFor({ timeout: 30_000 });
+    assert.equal(await alert.getAttribute('data-code'), 'wasm_load');
+    assert.equal(await alert.getAttribute('data-instanceof'), 'true');
+    const message = await alert.innerText();
+    assert.match(message, /HTML page/);
+    assert.match(message, /optimizeDeps: \{ exclude: \['nexudus-auth'\] \}/, `names the Vite line: ${message}`);
+    assert.equal(await page.locator('main').getAttribute('data-status'), 'signedOut');
+  } finally {
+    await context.close();
+  }
 });
 
 test('webpack 5 (mode production, no experiments), plain app', { timeout: 180_000 }, async () => {
