@@ -61,6 +61,23 @@ wasm-bindgen --target web --out-dir "$STAGE" "$RAW"
 wasm-bindgen --target bundler --out-dir "$STAGE/bundler" "$RAW"
 rm -f "$STAGE/package.json" "$STAGE/.gitignore" "$STAGE/bundler/package.json" "$STAGE/bundler/.gitignore"
 
+# ---------------------------------------------------------------- one AuthError class for every entry
+# Each wasm-bindgen output (web, bundler/, embedded/ …) carries its own copy of src/web/auth_error.js, which
+# would make one AuthError class per entry (`instanceof` false across `nexudus-auth` and `nexudus-auth/bundler`).
+# pkg/auth_error.js holds the one class; every snippet copy becomes a re-export of it.
+step "one AuthError class: pkg/auth_error.js, snippets re-export it"
+cp "$ROOT/src/web/auth_error.js" "$STAGE/auth_error.js"
+n_ae=0
+while IFS= read -r snip; do
+  rel=$(realpath --relative-to="$(dirname "$snip")" "$STAGE/auth_error.js")
+  printf "// nexudus-auth: the one AuthError class is pkg/auth_error.js (scripts/build.sh)\nexport { AuthError } from '%s';\n" "$rel" >"$snip"
+  n_ae=$((n_ae + 1))
+done < <(find "$STAGE" -path '*/snippets/*/src/web/auth_error.js' | sort)
+[ "$n_ae" -ge 1 ] || die "no snippets/*/src/web/auth_error.js in the wasm-bindgen output"
+info "$n_ae snippet copies now re-export ./auth_error.js"
+cp "$ROOT/pkg-template/wasm_load.js" "$STAGE/wasm_load.js"   # wrapper.js: a failed wasm load -> AuthError('wasm_load')
+cp -r "$ROOT/pkg-template/react" "$STAGE/react"               # nexudus-auth/react (plain JS + .d.ts, React is a peer)
+
 # ---------------------------------------------------------------- wasm-opt
 if [ "$PROFILE" = release ]; then
   [ -n "${WASM_OPT:-}" ] && [ -x "$WASM_OPT" ] || die "WASM_OPT not set or not executable: run scripts/setup.sh"
@@ -124,23 +141,6 @@ if [ -d "$TPL" ]; then
 else
   warn "pkg-template/ missing: pkg/ holds only wasm-bindgen's output"
 fi
-
-# ---------------------------------------------------------------- one AuthError class for every entry
-# Each wasm-bindgen output (web, bundler/, embedded/ …) carries its own copy of src/web/auth_error.js, which
-# would make one AuthError class per entry (`instanceof` false across `nexudus-auth` and `nexudus-auth/bundler`).
-# pkg/auth_error.js holds the one class; every snippet copy becomes a re-export of it.
-step "one AuthError class: pkg/auth_error.js, snippets re-export it"
-cp "$ROOT/src/web/auth_error.js" "$STAGE/auth_error.js"
-n_ae=0
-while IFS= read -r snip; do
-  rel=$(realpath --relative-to="$(dirname "$snip")" "$STAGE/auth_error.js")
-  printf "// nexudus-auth: the one AuthError class is pkg/auth_error.js (scripts/build.sh)\nexport { AuthError } from '%s';\n" "$rel" >"$snip"
-  n_ae=$((n_ae + 1))
-done < <(find "$STAGE" -path '*/snippets/*/src/web/auth_error.js' | sort)
-[ "$n_ae" -ge 1 ] || die "no snippets/*/src/web/auth_error.js in the wasm-bindgen output"
-info "$n_ae snippet copies now re-export ./auth_error.js"
-cp "$TPL/wasm_load.js" "$STAGE/wasm_load.js"   # index.js: a failed wasm load -> AuthError('wasm_load')
-cp -r "$TPL/react" "$STAGE/react"               # nexudus-auth/react (plain JS + .d.ts, React is a peer)
 
 # ---------------------------------------------------------------- load check (release artefact, P2/P5)
 step "load the built wasm in node (compile + instantiate + start)"
