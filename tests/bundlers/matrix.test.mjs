@@ -17,9 +17,12 @@ import { DIST, HERE, LINK_PATH, MOCK, PORTS, builders, cleanups, emitted, instal
 const rows = [];
 let browser;
 let statics;
+/** `next build` is the longest step: started in before(), while the other bundlers build and sign in. */
+let nextBuild;
 
 before(async () => {
   await installTarball();
+  nextBuild = builders.next().then((r) => ({ ok: r }), (e) => ({ error: e }));
   await resetMock();
   statics = await serve(DIST, PORTS.static);
   browser = await launch();
@@ -234,7 +237,9 @@ test('webpack 5 (mode production, no experiments), plain app', { timeout: 180_00
 });
 
 test('Next.js app router (next build, Turbopack): prerendered on the server, signs in in the browser', { timeout: 300_000 }, async () => {
-  const { out, log } = await builders.next();
+  const built = await nextBuild;
+  if (built.error) throw built.error;
+  const { out, log } = built.ok;
   const html = readFileSync(join(out, 'index.html'), 'utf8');
   assert.match(html, /data-status="loading"/, 'prerendered on the server in the loading state');
   assert.match(log, /Compiled|Generating static pages/, 'next build ran');
