@@ -143,6 +143,13 @@ test('Node: one AuthError class across entries; the React provider renders on th
   assert.deepEqual(out.crossInstanceof, [true, true, true]);
   assert.equal(out.code, 'invalid_config', 'create() in Node rejects with invalid_config');
   assert.equal(out.html, '<p>loading</p>', 'server rendering: status loading, no client created');
+  // the main entries never import React (only nexudus-auth/react does, as an optional peer)
+  const pkg = join(HERE, 'node_modules', 'nexudus-auth');
+  for (const f of ['index.js', 'wrapper.js', 'embedded/index.js', 'bundler/index.js', 'nexudus_auth.js', 'wasm_load.js', 'auth_error.js']) {
+    assert.doesNotMatch(readFileSync(join(pkg, f), 'utf8'), /from ['"]react/, `${f} imports react`);
+  }
+  const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8'));
+  assert.deepEqual([manifest.dependencies, manifest.peerDependenciesMeta?.react], [undefined, { optional: true }], 'react: optional peer only');
 });
 
 test('esbuild (--bundle --format=esm): the browser condition picks nexudus-auth/embedded', { timeout: 120_000 }, async () => {
