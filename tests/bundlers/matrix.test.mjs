@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { guard, launch, resetMock } from '../e2e/lib.mjs';
+import { guard, launch, mockApi, resetMock } from '../e2e/lib.mjs';
 import { DIST, HERE, LINK_PATH, MOCK, PORTS, builders, cleanups, emitted, installTarball, run, serve, viteDev } from './matrix-lib.mjs';
 
 const rows = [];
@@ -42,7 +42,7 @@ const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
  * signed in, then signs in, shows the token (useAccessToken) and follows the AuthenticatedLink into the
  * portal. Returns what the static server shipped until signed in (when `server` is given).
  */
-async function signInReact(url, server) {
+async function signInReact(url, server, { linkFault = false } = {}) {
   const context = await browser.newContext();
   const watch = guard(context);
   try {
@@ -66,6 +66,16 @@ async function signInReact(url, server) {
     await page.waitForFunction(() => document.querySelector('a.portal')?.getAttribute('aria-disabled') === 'false');
     const shipped = server?.shipped();
 
+    if (linkFault) {
+      // the one-time token request fails (503): the link reports it (data-error) and stays on the page, usable
+      await mockApi('/mock/faults', { kind: '503', path: '/api/sys/users/token/refresh', count: 1 });
+      const before = page.url();
+      await link.click();
+      await page.waitForFunction(() => document.querySelector('a.portal')?.dataset.error === 'server', null, { timeout: 15_000 });
+      assert.equal(page.url(), before, 'no navigation when the one-time link failed');
+      assert.equal(await link.getAttribute('aria-disabled'), 'false', 'the link is usable again');
+    }
+
     // unmounting the provider disposes of its client (no refresh scheduled any more); mounting it again
     // creates a new one that restores the stored session
     const live = () => page.evaluate(() => (window.nexudusClients ?? []).map((c) => c.nextRefreshAt !== null));
@@ -81,7 +91,7 @@ async function signInReact(url, server) {
     await page.getByText('alice@example.com').first().waitFor({ timeout: 10_000 }).catch(() => {});
     const portal = await page.locator('body').innerText();
     assert.match(portal, /alice@example\.com/, 'the portal page is signed in as alice');
-    watch.assertClean([/status of 400 .*\/api\/token\)$/, /status of 404 .*\/favicon\.ico\)$/]);
+    watch.assertClean([/status of 400 .*\/api\/token\)$/, /status of 503 .*\/api\/sys\/users\/token\/refresh\)$/, /status of 404 .*\/favicon\.ico\)$/]);
     return shipped;
   } finally {
     await context.close();
@@ -200,7 +210,7 @@ test("Rollup + node-resolve with that line (exportConditions: ['nexudus-embedded
 test('Vite build (no config)', { timeout: 120_000 }, async () => {
   const out = await builders.vite();
   assert.equal(emitted(out, '.wasm').length, 1, 'vite emits the .wasm as an asset');
-  record('Vite build', 'none', await signInReact(`${statics.url}/vite/index.html`, statics));
+  record('Vite build', 'none', await signInReact(`${statics.url}/vite/index.html`, statics, { linkFault: true }));
 });
 
 test('Vite dev server (no optimizeDeps.exclude)', { timeout: 120_000 }, async () => {
