@@ -75,7 +75,7 @@ while IFS= read -r snip; do
 done < <(find "$STAGE" -path '*/snippets/*/src/web/auth_error.js' | sort)
 [ "$n_ae" -ge 1 ] || die "no snippets/*/src/web/auth_error.js in the wasm-bindgen output"
 info "$n_ae snippet copies now re-export ./auth_error.js"
-cp "$ROOT/pkg-template/wasm_load.js" "$STAGE/wasm_load.js"   # wrapper.js: a failed wasm load -> AuthError('wasm_load')
+cp "$ROOT/pkg-template/wasm_load.js" "$STAGE/wasm_load.js"   # wrapper.js: a failed wasm load -> an AuthError naming the fix
 cp -r "$ROOT/pkg-template/react" "$STAGE/react"               # nexudus-auth/react (plain JS + .d.ts, React is a peer)
 
 # ---------------------------------------------------------------- wasm-opt

@@ -2,7 +2,7 @@
 export type AuthErrorCode =
   | 'invalid_credentials' | 'two_factor_required' | 'password_reset_required' | 'unsupported_grant_type'
   | 'session_expired' | 'token_invalid' | 'token_rejected' | 'password_policy' | 'unauthorized'
-  | 'network' | 'timeout' | 'server' | 'bad_response' | 'storage' | 'invalid_config' | 'wasm_load';
+  | 'network' | 'timeout' | 'server' | 'bad_response' | 'storage' | 'invalid_config';
 
 /** The fields every `AuthError` adds to `Error` (the class itself is exported by the package entry). */
 export interface AuthErrorFields {

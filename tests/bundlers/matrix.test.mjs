@@ -168,13 +168,13 @@ test('esbuild (--bundle --format=esm): the browser condition picks nexudus-auth/
   record('esbuild', 'none', await signInReact(`${statics.url}/esbuild/index.html`, statics));
 });
 
-test('esbuild forced onto the URL build: create() rejects AuthError wasm_load naming the fix', { timeout: 120_000 }, async () => {
+test('esbuild forced onto the URL build: create() rejects AuthError invalid_config naming the fix', { timeout: 120_000 }, async () => {
   const out = await builders.esbuild('esbuild-url', { conditions: ['production'] }, 'vanilla.js');
   assert.deepEqual(emitted(out, '.wasm'), [], 'esbuild leaves new URL(…, import.meta.url) alone');
   const { data } = await plainApp(`${statics.url}/esbuild-url/index.html`, statics);
   const [isAuthError, code, message] = JSON.parse(data.error ?? '[]');
   assert.equal(isAuthError, true, `an AuthError: ${data.error}`);
-  assert.equal(code, 'wasm_load');
+  assert.equal(code, 'invalid_config');
   assert.match(message, /nexudus-auth\/embedded/, 'the message names the entry that works');
 });
 
@@ -188,13 +188,13 @@ function assertPlainSignedIn(data) {
 
 const ROLLUP_LINE = { exportConditions: ['nexudus-embedded'] };
 
-test('Rollup + node-resolve with no config: create() rejects AuthError wasm_load naming the one line', { timeout: 120_000 }, async () => {
+test('Rollup + node-resolve with no config: create() rejects AuthError invalid_config naming the one line', { timeout: 120_000 }, async () => {
   const { out, warnings } = await builders.rollup('rollup-default');
   assert.deepEqual(warnings, [], 'no Rollup warning');
   assert.deepEqual(emitted(out, '.wasm'), [], 'Rollup leaves new URL(…, import.meta.url) alone');
   const { data } = await plainApp(`${statics.url}/rollup-default/index.html`, statics);
   const [isAuthError, code, message] = JSON.parse(data.error ?? '[]');
-  assert.deepEqual([isAuthError, code], [true, 'wasm_load'], data.error);
+  assert.deepEqual([isAuthError, code], [true, 'invalid_config'], data.error);
   assert.ok(message.includes("nodeResolve({ browser: true, exportConditions: ['nexudus-embedded'] })"), `names the line: ${message}`);
 });
 
@@ -219,7 +219,7 @@ test('Vite dev server (no optimizeDeps.exclude)', { timeout: 120_000 }, async ()
   record('Vite dev server', 'none', null, ' (dev, unbundled)');
 });
 
-test('a .wasm answered with an HTML page (a dev server or SPA fallback): AuthError wasm_load naming the fix', { timeout: 60_000 }, async () => {
+test('a .wasm answered with an HTML page (a dev server or SPA fallback): AuthError invalid_config naming the fix', { timeout: 60_000 }, async () => {
   // Vite 7's dev server did this for pre-bundled deps (Vite 8 rewrites the URL): the Vite build with its
   // .wasm replaced by the HTML page
   const src = join(DIST, 'vite');
@@ -232,7 +232,7 @@ test('a .wasm answered with an HTML page (a dev server or SPA fallback): AuthErr
     await page.goto(`${statics.url}/vite-html/index.html?api=${encodeURIComponent(MOCK)}`);
     const alert = page.locator('p[role="alert"]');
     await alert.waitFor({ timeout: 30_000 });
-    assert.equal(await alert.getAttribute('data-code'), 'wasm_load');
+    assert.equal(await alert.getAttribute('data-code'), 'invalid_config');
     assert.equal(await alert.getAttribute('data-instanceof'), 'true');
     const message = await alert.innerText();
     assert.match(message, /HTML page/);

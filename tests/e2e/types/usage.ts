@@ -194,7 +194,6 @@ export async function signInWithTwoFactor(auth: NexudusAuth, ask: () => Promise<
         case 'bad_response':
         case 'storage':
         case 'invalid_config':
-        case 'wasm_load':
           return null;
         default: {
           // every code of the contract is handled above: nothing is left
@@ -207,7 +206,7 @@ export async function signInWithTwoFactor(auth: NexudusAuth, ask: () => Promise<
   }
 }
 
-// The code union is exactly the contract's 15 codes plus `wasm_load` (the package could not load its wasm), and the change events are exactly 3.
+// The code union is exactly the contract's 15 codes, and the change events are exactly 3.
 type ContractCode =
   | 'invalid_credentials'
   | 'two_factor_required'
@@ -223,8 +222,7 @@ type ContractCode =
   | 'server'
   | 'bad_response'
   | 'storage'
-  | 'invalid_config'
-  | 'wasm_load';
+  | 'invalid_config';
 assertType<Equals<AuthErrorCode, ContractCode>>();
 assertType<Equals<AuthChangeEvent, 'SIGNED_IN' | 'TOKEN_REFRESHED' | 'SIGNED_OUT'>>();
 assertType<Equals<ReturnType<typeof init>, Promise<void>>>();
