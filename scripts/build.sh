@@ -132,7 +132,7 @@ subst_auth_error() {
   info "${file#"$STAGE"/}: __AUTH_ERROR_MODULE__ -> ./${found[0]}"
 }
 if [ -d "$TPL" ]; then
-  for f in package.json index.js wrapper.js index.d.ts README.md LICENSE; do
+  for f in package.json index.js index.d.ts README.md LICENSE; do
     if [ -f "$TPL/$f" ]; then cp "$TPL/$f" "$STAGE/$f"
     else warn "pkg-template/$f missing: skipped"; fi
   done
@@ -140,7 +140,7 @@ if [ -d "$TPL" ]; then
   if [ -d "$TPL/bundler" ]; then cp -r "$TPL/bundler/." "$STAGE/bundler/"
   else warn "pkg-template/bundler/ missing: pkg/bundler has no wrapper index.js"; fi
   if [ -d "$TPL/embedded" ]; then
-    # nexudus-auth/embedded: the web glue + wrapper with the (optimized) wasm inlined as a string of
+    # nexudus-auth/embedded: the web entry + glue with the (optimized) wasm inlined as a string of
     # one char per byte (U+0000-U+00FF; only " \ LF CR escaped): brotli takes it almost as well as the
     # binary (base64 would cost about +30 %). Module scripts are always decoded as UTF-8.
     mkdir -p "$STAGE/embedded"; cp -r "$TPL/embedded/." "$STAGE/embedded/"
@@ -152,7 +152,7 @@ if [ -d "$TPL" ]; then
     info "embedded/${CRATE}_bg.wasm.js: $(stat -c%s "$STAGE/embedded/${CRATE}_bg.wasm.js") bytes"
   fi
   [ -f "$STAGE/package.json" ] && sed -i "s/__VERSION__/$VERSION/g" "$STAGE/package.json"
-  [ -f "$STAGE/wrapper.js" ] && subst_auth_error "$STAGE/wrapper.js" "$STAGE"
+  [ -f "$STAGE/index.js" ] && subst_auth_error "$STAGE/index.js" "$STAGE"
   [ -f "$STAGE/bundler/index.js" ] && subst_auth_error "$STAGE/bundler/index.js" "$STAGE/bundler"
   if left=$(grep -rlE '__VERSION__|__AUTH_ERROR_MODULE__' "$STAGE" --include='*.js' --include='*.json' --include='*.ts' 2>/dev/null); then
     die "placeholders left in: $left"

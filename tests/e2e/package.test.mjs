@@ -57,6 +57,7 @@ test('npm pack: the tarball holds exactly what a user needs', { timeout: STEP_MS
     /^bundler\/index\.(js|d\.ts)$/,
     /^bundler\/nexudus_auth(\.js|\.d\.ts|_bg\.js|_bg\.wasm|_bg\.wasm\.d\.ts)$/,
     /^bundler\/snippets\/[\w.-]+\/[\w./-]+\.js$/,
+    /^embedded\/(index\.(js|d\.ts)|nexudus_auth_bg\.wasm\.js)$/, // the default entry: the wasm inlined
   ];
   const unexpected = files.filter((f) => !allowed.some((re) => re.test(f)));
   assert.deepEqual(unexpected, [], `files a user does not need are in the tarball: ${unexpected.join(', ')}`);
@@ -68,6 +69,7 @@ test('npm pack: the tarball holds exactly what a user needs', { timeout: STEP_MS
     'nexudus_auth.js', 'nexudus_auth.d.ts', 'nexudus_auth_bg.wasm', 'nexudus_auth_bg.wasm.d.ts',
     'bundler/index.js', 'bundler/index.d.ts', 'bundler/nexudus_auth.js', 'bundler/nexudus_auth_bg.js',
     'bundler/nexudus_auth_bg.wasm', 'bundler/nexudus_auth.d.ts',
+    'embedded/index.js', 'embedded/index.d.ts', 'embedded/nexudus_auth_bg.wasm.js',
   ];
   const missing = required.filter((f) => !files.includes(f));
   assert.deepEqual(missing, [], `missing from the tarball: ${missing.join(', ')}`);
