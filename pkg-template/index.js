@@ -1,17 +1,59 @@
-// nexudus-auth, web build entry (docs and types: index.d.ts; the API lives in wrapper.js).
-// The wasm download starts when this module is evaluated, not when create() is first called, so it
-// runs while the app's own code loads. In Node (SSR) importing does nothing: no window, no fetch.
-import { setSource } from './wrapper.js';
+// nexudus-auth, web build entry (docs and types: index.d.ts). NexudusAuth.create / RebillyAuth.create
+// await init() themselves. The wasm download (and its streaming compilation) starts when this module is
+// evaluated, not when create() is first called, so it runs while the app's own code loads; in Node (SSR)
+// importing fetches nothing.
+import initWasm, * as wasm from './nexudus_auth.js';
+import { AuthError } from '__AUTH_ERROR_MODULE__';
+import { wasmLoadError } from './wasm_load.js';
 
-export { default, AuthError, NexudusAuth, RebillyAuth, endpoints, authenticatedLinkUrl } from './wrapper.js';
+export { AuthError };
 
-if ((typeof window == 'object' || typeof WorkerGlobalScope == 'function') && typeof fetch == 'function') {
-  // Same request as `<link rel="preload" as="fetch" crossorigin>` (cors, same-origin credentials), so a
-  // preload of this URL is reused. Compiled while it streams in. Any failure (offline, 404, a server
-  // that does not send application/wasm) resolves to undefined: init() then loads the wasm the ordinary
-  // way and reports a real error.
-  const early = fetch(new URL('nexudus_auth_bg.wasm', import.meta.url))
-    .then((r) => (r.ok ? WebAssembly.compileStreaming(r) : void 0))
-    .catch(() => void 0);
-  setSource(() => early);
+const fail = (message) => new AuthError('invalid_config', message, null, null);
+const inBrowser = typeof window == 'object' || typeof WorkerGlobalScope == 'function';
+let ready, loaded, early;
+
+export default function init(input) {
+  return (ready ||= Promise.resolve(input === void 0 ? early : input)
+    .then((m) => initWasm(m === void 0 ? void 0 : { module_or_path: m }))
+    .then(
+      () => void (loaded = 1),
+      (e) => { ready = 0; throw wasmLoadError(e); },
+    ));
 }
+
+// In a microtask: by then the importer has run. If it already called init() (nexudus-auth/embedded does,
+// with the inlined wasm; an app may pass its own source), nothing is fetched. The request is the same as
+// `<link rel="preload" as="fetch" crossorigin>` (cors, same-origin credentials), so a preload is reused.
+// A failure (offline, 404, no application/wasm) resolves to undefined: init() then loads the wasm the
+// ordinary way and reports a real error.
+if (inBrowser && typeof fetch == 'function') {
+  queueMicrotask(() => {
+    if (ready) return;
+    early = fetch(new URL('nexudus_auth_bg.wasm', import.meta.url))
+      .then((r) => (r.ok ? WebAssembly.compileStreaming(r) : void 0))
+      .catch(() => void 0);
+  });
+}
+
+const patch = (C, create = C.create) => ((C.create = async (options) => {
+  if (!inBrowser) throw fail('nexudus-auth needs a browser: create the client on the client side');
+  await init();
+  return create.call(C, options);
+}), C);
+export const NexudusAuth = patch(wasm.NexudusAuth);
+export const RebillyAuth = patch(wasm.RebillyAuth);
+
+// the synchronous helpers need the wasm: throw a clear AuthError instead of a TypeError before init()
+const need = (f) => (...args) => {
+  if (!loaded) throw fail('call `await init()` (or NexudusAuth.create) before using endpoints');
+  return f(...args);
+};
+export const endpoints = {
+  system: {
+    auth: {
+      login: need((token, validForInMinutes = 1440) => wasm.endpointsSystemAuthLogin(token, validForInMinutes)),
+      refreshToken: need(wasm.endpointsSystemAuthRefreshToken),
+    },
+  },
+};
+export const authenticatedLinkUrl = need(wasm.authenticatedLinkUrl);

@@ -1,9 +1,9 @@
 // nexudus-auth: a failed load of nexudus_auth_bg.wasm becomes an AuthError whose message says what to do
-// (used by wrapper.js): code `network` when the request got no answer, else `invalid_config` (the build or
+// (used by index.js): code `network` when the request got no answer, else `invalid_config` (the build or
 // the deployment does not deliver the wasm), the message naming the one line that fixes each known cause.
 import { AuthError } from './auth_error.js';
 
-const EMBEDDED = "import from 'nexudus-auth/embedded' (the wasm inside the JS, no separate file)";
+const EMBEDDED = "import from 'nexudus-auth' (the default entry: the wasm inside the JS, no file to serve) instead of 'nexudus-auth/web'";
 
 /** `e` (whatever the wasm-bindgen loader threw) as an AuthError (`network` or `invalid_config`). */
 export function wasmLoadError(e) {
@@ -16,10 +16,9 @@ export function wasmLoadError(e) {
       "pre-bundles the package: add `optimizeDeps: { exclude: ['nexudus-auth'] }` to vite.config, or " + EMBEDDED +
       '. Elsewhere: deploy nexudus_auth_bg.wasm next to the bundle that loads it';
   } else if (/\b404\b|not found/i.test(detail)) {
-    hint = "nexudus_auth_bg.wasm is not next to the bundle: Rollup and esbuild leave `new URL('nexudus_auth_bg.wasm', " +
-      'import.meta.url)` as it is and emit no .wasm. Pick the build with the wasm inside the JS: with Rollup ' +
-      "`nodeResolve({ browser: true, exportConditions: ['nexudus-embedded'] })`, with esbuild " +
-      "`conditions: ['nexudus-embedded']`, or " + EMBEDDED + '; or copy node_modules/nexudus-auth/nexudus_auth_bg.wasm next to your bundle';
+    hint = "nexudus_auth_bg.wasm is not next to the bundle: esbuild and Rollup leave `new URL('nexudus_auth_bg.wasm', " +
+      'import.meta.url)` as it is and emit no .wasm. ' + EMBEDDED +
+      ', or copy node_modules/nexudus-auth/nexudus_auth_bg.wasm next to your bundle';
   } else if (/Content.Security|CSP|unsafe-eval|disallowed|not allowed/i.test(detail)) {
     hint = "the page's Content-Security-Policy forbids compiling WebAssembly: add 'wasm-unsafe-eval' to script-src";
   } else if (e instanceof TypeError && /fetch|network/i.test(detail)) {

@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # scripts/build.sh: build the npm package into pkg/ (layout: docs/ARCHITECTURE.md "Built package layout").
 #
-# Usage:  bash scripts/build.sh [--dev]
-#   (default)  release: cargo --release, wasm-bindgen (web + bundler), wasm-opt -Oz (binaryen 132)
-#   --dev      debug build, no wasm-opt (quick iterations; same layout)
-# Steps: cargo build -p nexudus-auth --target wasm32-unknown-unknown
+# Usage:  bash scripts/build.sh [--dev] [--stable]
+#   (default)  release: cargo --release on the pinned nightly with the size levers (below), wasm-bindgen
+#              (web + bundler), wasm-opt -Oz --converge (binaryen 132)
+#   --stable   release on stable without the nightly levers (what the build falls back to, loudly, when
+#              scripts/setup.sh could not install the nightly)
+#   --dev      debug build on stable, no wasm-opt (quick iterations; same layout)
+# Env: NEXUDUS_NIGHTLY [$NEXUDUS_NIGHTLY_PIN of scripts/lib.sh]  WASM_OPT_CONVERGE [--converge; empty = without]
+# Steps: cargo build -p nexudus-auth --target wasm32-unknown-unknown   (release, the pinned nightly:
+#          -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size, RUSTFLAGS -Zunstable-options
+#          -Cpanic=immediate-abort -Zlocation-detail=none; into target/nightly/)
 #        wasm-bindgen --target web --out-dir pkg ; wasm-bindgen --target bundler --out-dir pkg/bundler
-#        $WASM_OPT -Oz --strip-debug --strip-producers on both _bg.wasm   (never -all: REPORT P3)
+#        $WASM_OPT -Oz --converge --strip-debug --strip-producers on both _bg.wasm   (never -all: REPORT P3)
 #        pkg-template/ -> pkg/ (__VERSION__ = crate version, __AUTH_ERROR_MODULE__ = ./snippets/…/auth_error.js)
 #        pkg/embedded/nexudus_auth_bg.wasm.js = the optimized web wasm as a JS string (entry nexudus-auth/embedded)
 #        load the optimized wasm once in node (catches a broken wasm-opt, REPORT P2/P5), print sizes.
@@ -15,11 +21,13 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PROFILE=release
+STABLE=0
 for a in "$@"; do
   case "$a" in
     --dev) PROFILE=dev ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
-    *) die "unknown argument: $a (usage: build.sh [--dev])" ;;
+    --stable) STABLE=1 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    *) die "unknown argument: $a (usage: build.sh [--dev] [--stable])" ;;
   esac
 done
 
@@ -38,8 +46,36 @@ STAGE=$TARGET_DIR/pkg-staging
 OUT=$ROOT/pkg
 
 # ---------------------------------------------------------------- cargo
-if [ "$PROFILE" = release ]; then
-  step "cargo build -p nexudus-auth --release --target wasm32-unknown-unknown"
+# nightly_usable: the pinned nightly of scripts/setup.sh is installed with its rust-src (for -Zbuild-std)
+NIGHTLY=${NEXUDUS_NIGHTLY:-$NEXUDUS_NIGHTLY_PIN}
+nightly_usable() {
+  local sysroot
+  command -v rustup >/dev/null || return 1
+  sysroot=$(rustup run "$NIGHTLY" rustc --print sysroot 2>/dev/null) || return 1
+  [ -d "$sysroot/lib/rustlib/src/rust/library/std" ]
+}
+TOOLCHAIN=stable
+if [ "$PROFILE" = release ] && [ "$STABLE" = 0 ]; then
+  if nightly_usable; then
+    TOOLCHAIN=$NIGHTLY
+  else
+    warn "=================================================================================="
+    warn "RELEASE BUILD FALLS BACK TO STABLE: the pinned nightly '$NIGHTLY' with rust-src"
+    warn "is not installed (run scripts/setup.sh). The package works the same but is bigger: no"
+    warn "-Zbuild-std/optimize_for_size, no panic=immediate-abort, no -Zlocation-detail=none."
+    warn "=================================================================================="
+  fi
+fi
+if [ "$PROFILE" = release ] && [ "$TOOLCHAIN" != stable ]; then
+  step "cargo +$TOOLCHAIN build -p nexudus-auth --release --target wasm32-unknown-unknown -Zbuild-std (size levers)"
+  # the nightly's own target dir: its std and flags differ from the stable builds of test.sh
+  env -u CARGO_UNSTABLE_BUILD_STD -u RUSTC -u RUSTDOC -u RUSTC_BOOTSTRAP -u CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER \
+    RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none" \
+    cargo "+$TOOLCHAIN" build -p nexudus-auth --release --target wasm32-unknown-unknown \
+      -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size --target-dir "$TARGET_DIR/nightly"
+  RAW=$TARGET_DIR/nightly/wasm32-unknown-unknown/release/$CRATE.wasm
+elif [ "$PROFILE" = release ]; then
+  step "cargo build -p nexudus-auth --release --target wasm32-unknown-unknown (stable)"
   cargo build -p nexudus-auth --release --target wasm32-unknown-unknown
   RAW=$TARGET_DIR/wasm32-unknown-unknown/release/$CRATE.wasm
 else
@@ -75,7 +111,7 @@ while IFS= read -r snip; do
 done < <(find "$STAGE" -path '*/snippets/*/src/web/auth_error.js' | sort)
 [ "$n_ae" -ge 1 ] || die "no snippets/*/src/web/auth_error.js in the wasm-bindgen output"
 info "$n_ae snippet copies now re-export ./auth_error.js"
-cp "$ROOT/pkg-template/wasm_load.js" "$STAGE/wasm_load.js"   # wrapper.js: a failed wasm load -> an AuthError naming the fix
+cp "$ROOT/pkg-template/wasm_load.js" "$STAGE/wasm_load.js"   # index.js: a failed wasm load -> an AuthError naming the fix
 cp -r "$ROOT/pkg-template/react" "$STAGE/react"               # nexudus-auth/react (plain JS + .d.ts, React is a peer)
 
 # ---------------------------------------------------------------- wasm-opt
@@ -83,11 +119,11 @@ if [ "$PROFILE" = release ]; then
   [ -n "${WASM_OPT:-}" ] && [ -x "$WASM_OPT" ] || die "WASM_OPT not set or not executable: run scripts/setup.sh"
   WO_VER=$("$WASM_OPT" --version)
   grep -q 'version 1[3-9][0-9]' <<<"$WO_VER" || die "$WASM_OPT is not binaryen >= 130 (Debian's 108 corrupts the output, REPORT P2)"
-  step "wasm-opt -Oz --strip-debug --strip-producers ($WO_VER)"
+  step "wasm-opt -Oz --converge --strip-debug --strip-producers ($WO_VER)"
   # both files in parallel: binaryen.js spends most of its ~7 s per run starting up
   pids=()
   for w in "$STAGE/${CRATE}_bg.wasm" "$STAGE/bundler/${CRATE}_bg.wasm"; do
-    "$WASM_OPT" -Oz --strip-debug --strip-producers "$w" -o "$w.opt" & pids+=($!)
+    "$WASM_OPT" -Oz ${WASM_OPT_CONVERGE---converge} --strip-debug --strip-producers "$w" -o "$w.opt" & pids+=($!)
   done
   for p in "${pids[@]}"; do wait "$p" || die "wasm-opt failed"; done
   for w in "$STAGE/${CRATE}_bg.wasm" "$STAGE/bundler/${CRATE}_bg.wasm"; do
@@ -113,7 +149,7 @@ subst_auth_error() {
   info "${file#"$STAGE"/}: __AUTH_ERROR_MODULE__ -> ./${found[0]}"
 }
 if [ -d "$TPL" ]; then
-  for f in package.json index.js wrapper.js index.d.ts README.md LICENSE; do
+  for f in package.json index.js index.d.ts README.md LICENSE; do
     if [ -f "$TPL/$f" ]; then cp "$TPL/$f" "$STAGE/$f"
     else warn "pkg-template/$f missing: skipped"; fi
   done
@@ -121,7 +157,7 @@ if [ -d "$TPL" ]; then
   if [ -d "$TPL/bundler" ]; then cp -r "$TPL/bundler/." "$STAGE/bundler/"
   else warn "pkg-template/bundler/ missing: pkg/bundler has no wrapper index.js"; fi
   if [ -d "$TPL/embedded" ]; then
-    # nexudus-auth/embedded: the web glue + wrapper with the (optimized) wasm inlined as a string of
+    # nexudus-auth/embedded: the web entry + glue with the (optimized) wasm inlined as a string of
     # one char per byte (U+0000-U+00FF; only " \ LF CR escaped): brotli takes it almost as well as the
     # binary (base64 would cost about +30 %). Module scripts are always decoded as UTF-8.
     mkdir -p "$STAGE/embedded"; cp -r "$TPL/embedded/." "$STAGE/embedded/"
@@ -133,7 +169,7 @@ if [ -d "$TPL" ]; then
     info "embedded/${CRATE}_bg.wasm.js: $(stat -c%s "$STAGE/embedded/${CRATE}_bg.wasm.js") bytes"
   fi
   [ -f "$STAGE/package.json" ] && sed -i "s/__VERSION__/$VERSION/g" "$STAGE/package.json"
-  [ -f "$STAGE/wrapper.js" ] && subst_auth_error "$STAGE/wrapper.js" "$STAGE"
+  [ -f "$STAGE/index.js" ] && subst_auth_error "$STAGE/index.js" "$STAGE"
   [ -f "$STAGE/bundler/index.js" ] && subst_auth_error "$STAGE/bundler/index.js" "$STAGE/bundler"
   if left=$(grep -rlE '__VERSION__|__AUTH_ERROR_MODULE__' "$STAGE" --include='*.js' --include='*.json' --include='*.ts' 2>/dev/null); then
     die "placeholders left in: $left"
@@ -160,7 +196,6 @@ node --input-type=module -e '
     console.error(`   ${broken ? "BROKEN" : "note"}: ${e && e.name}: ${e && e.message}`);
     process.exit(broken ? 1 : 0);
   }' "$STAGE" "$CRATE" || die "the optimized wasm does not load: see above (REPORT P2/P3)"
-
 if [ -f "$STAGE/embedded/index.js" ]; then
   # the embedded entry: init() decodes and compiles the inlined wasm (works in node too)
   node --input-type=module -e '
@@ -195,4 +230,4 @@ node -e '
   }
   line("wasm + glue", tot.raw, tot.gz, tot.br);' "$OUT"
 echo
-echo "== build.sh done ($PROFILE, version $VERSION) in $(( $(_nx_now) - _NX_T0 ))s -> $OUT"
+echo "== build.sh done ($PROFILE, $TOOLCHAIN, version $VERSION) in $(( $(_nx_now) - _NX_T0 ))s -> $OUT"

@@ -71,7 +71,7 @@ function fresh(name) {
 
 /** The builders: each writes dist/<name>/ (index.html + what the bundler emitted) and returns that folder. */
 export const builders = {
-  /** esbuild's defaults (`--bundle --format=esm --minify`): the `browser` condition picks the embedded build. */
+  /** esbuild's defaults (`--bundle --format=esm --minify`) of apps/<entry>. */
   async esbuild(name = 'esbuild', extra = {}, entry = 'react-main.js') {
     const { build } = await import('esbuild');
     const out = fresh(name);
@@ -79,23 +79,24 @@ export const builders = {
     writeFileSync(join(out, 'index.html'), page(entry));
     return out;
   },
-  /** Rollup + @rollup/plugin-node-resolve ({ browser: true, …resolve }), the plain app (React needs the CJS plugins). */
-  async rollup(name = 'rollup', resolve = {}) {
+  /** Rollup + @rollup/plugin-node-resolve ({ browser: true }) of a plain app (React needs the CJS plugins). */
+  async rollup(name = 'rollup', entry = 'vanilla.js') {
     const { rollup } = await import('rollup');
     const { nodeResolve } = await import('@rollup/plugin-node-resolve');
     const out = fresh(name);
     const warnings = [];
-    const bundle = await rollup({ input: join(APPS, 'vanilla.js'), plugins: [nodeResolve({ browser: true, ...resolve })], onwarn: (w) => warnings.push(String(w.message)) });
+    const bundle = await rollup({ input: join(APPS, entry), plugins: [nodeResolve({ browser: true })], onwarn: (w) => warnings.push(String(w.message)) });
     await bundle.write({ dir: out, format: 'es' });
     await bundle.close();
-    writeFileSync(join(out, 'index.html'), page('vanilla.js'));
+    writeFileSync(join(out, 'index.html'), page(entry));
     return { out, warnings };
   },
-  /** `vite build` with no config (configFile: false) of apps/index.html. */
-  async vite(name = 'vite') {
+  /** `vite build` with no config (configFile: false) of apps/<html> (written as dist/<name>/index.html). */
+  async vite(name = 'vite', html = 'index.html') {
     const { build } = await import('vite');
     const out = fresh(name);
-    await build({ root: APPS, base: './', configFile: false, logLevel: 'error', build: { outDir: out, emptyOutDir: true } });
+    await build({ root: APPS, base: './', configFile: false, logLevel: 'error', build: { outDir: out, emptyOutDir: true, rollupOptions: { input: join(APPS, html) } } });
+    if (html !== 'index.html') cpSync(join(out, html), join(out, 'index.html'));
     return out;
   },
   /** webpack 5's defaults (mode production, no loaders, no experiments), the plain app. */

@@ -52,7 +52,7 @@ test('npm pack: the tarball holds exactly what a user needs', { timeout: STEP_MS
     /^README\.md$/,
     /^LICENSE$/,
     /^index\.(js|d\.ts)$/,
-    /^(wrapper|auth_error|wasm_load)\.js$/, // the one AuthError class (every snippet copy re-exports it); wasm load errors
+    /^(auth_error|wasm_load)\.js$/, // the one AuthError class (every snippet copy re-exports it); wasm load errors
     /^react\/index\.(js|d\.ts)$/, // nexudus-auth/react
     /^embedded\/[\w.-]+\.(js|d\.ts)$/, // nexudus-auth/embedded
     /^nexudus_auth(\.js|\.d\.ts|_bg\.wasm|_bg\.wasm\.d\.ts)$/,
@@ -60,6 +60,7 @@ test('npm pack: the tarball holds exactly what a user needs', { timeout: STEP_MS
     /^bundler\/index\.(js|d\.ts)$/,
     /^bundler\/nexudus_auth(\.js|\.d\.ts|_bg\.js|_bg\.wasm|_bg\.wasm\.d\.ts)$/,
     /^bundler\/snippets\/[\w.-]+\/[\w./-]+\.js$/,
+    /^embedded\/(index\.(js|d\.ts)|nexudus_auth_bg\.wasm\.js)$/, // the default entry: the wasm inlined
   ];
   const unexpected = files.filter((f) => !allowed.some((re) => re.test(f)));
   assert.deepEqual(unexpected, [], `files a user does not need are in the tarball: ${unexpected.join(', ')}`);
@@ -71,12 +72,13 @@ test('npm pack: the tarball holds exactly what a user needs', { timeout: STEP_MS
     'nexudus_auth.js', 'nexudus_auth.d.ts', 'nexudus_auth_bg.wasm', 'nexudus_auth_bg.wasm.d.ts',
     'bundler/index.js', 'bundler/index.d.ts', 'bundler/nexudus_auth.js', 'bundler/nexudus_auth_bg.js',
     'bundler/nexudus_auth_bg.wasm', 'bundler/nexudus_auth.d.ts', 'auth_error.js', 'react/index.js', 'react/index.d.ts',
+    'embedded/index.js', 'embedded/index.d.ts', 'embedded/nexudus_auth_bg.wasm.js',
   ];
   const missing = required.filter((f) => !files.includes(f));
   assert.deepEqual(missing, [], `missing from the tarball: ${missing.join(', ')}`);
 
   // placeholders replaced, and the wrappers import the AuthError module that ships (a re-export of auth_error.js)
-  for (const entry of ['wrapper.js', 'bundler/index.js']) {
+  for (const entry of ['index.js', 'bundler/index.js']) {
     const src = readFileSync(join(PKG_DIR, entry), 'utf8');
     assert.ok(!src.includes('__AUTH_ERROR_MODULE__'), `${entry}: __AUTH_ERROR_MODULE__ not replaced`);
     const m = src.match(/from '(\.\/snippets\/[^']+\/src\/web\/auth_error\.js)'/);
