@@ -8,7 +8,8 @@
 #   clippy         cargo clippy --workspace --all-targets -- -D warnings
 #   clippy-wasm    cargo clippy -p nexudus-auth --target wasm32-unknown-unknown --all-targets -- -D warnings
 #   native         cargo test --workspace (pure core + mock server)
-#   build          scripts/build.sh (release pkg/, wasm-opt'd, loaded once in node)
+#   build          scripts/build.sh (release pkg/ on the pinned nightly, else stable with a warning; wasm-opt'd;
+#                  both web entries loaded once in node)
 #   mock-build     cargo build -p nexudus-mock --release
 #   mock           the mock started on $NEXUDUS_MOCK_PORT (18787) in the background (stopped on exit)
 #   wasm-chromium  wasm-bindgen-test, tests/web_*.rs, headless Chromium (chromedriver)
