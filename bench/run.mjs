@@ -31,6 +31,9 @@ const HELP = `node bench/run.mjs [options]
   --skip-load         sizes only (+ overhead)
   --skip-overhead     no mock / sign-in / getAccessToken measurements
   --pkg DIR           measure the package in DIR instead of pkg/ (implies --no-build)
+  --compare DIR       also measure another built package (e.g. an older commit's pkg/): rows "nexudus-auth [LABEL]"
+  --compare-label L   the label of those rows (default "compare")
+  --only REGEX        load-time rows: only the candidates whose name matches REGEX (+ the empty module)
   --chromium PATH     browser binary (default $CHROMIUM or /usr/bin/chromium)
   --help`;
 const opts = {
@@ -53,6 +56,9 @@ const opts = {
       case '--skip-overhead': opts.overhead = false; break;
       case '--chromium': opts.chromium = a[++i]; break;
       case '--pkg': PKG = path.resolve(a[++i]); opts.build = false; opts.pkg = PKG; break;
+      case '--compare': opts.compare = path.resolve(a[++i]); break;
+      case '--compare-label': opts.compareLabel = a[++i]; break;
+      case '--only': opts.only = new RegExp(a[++i]); break;
       case '-h': case '--help': console.log(HELP); process.exit(0);
       default: die(`unknown option ${a[i]}\n${HELP}`);
     }
@@ -89,13 +95,16 @@ if (!HAVE_PKG) {
 }
 
 // ---------------------------------------------------------------- 2. sizes + bundles
-const { sizeRows, wasmSizeMd } = await measureSizes({ PKG, HAVE_PKG, result });
+if (opts.compare && !fs.existsSync(path.join(opts.compare, 'index.js'))) die(`--compare ${opts.compare}: no index.js there`);
+const compare = opts.compare ? { dir: opts.compare, label: opts.compareLabel || 'compare' } : null;
+const { sizeRows, wasmSizeMd } = await measureSizes({ PKG, HAVE_PKG, result, compare });
 
 // ---------------------------------------------------------------- 3. static server
 const srv = await startServer(PKG);
 
 // ---------------------------------------------------------------- 4. load time in Chromium
-const loadCandidates = loadCandidatesFor(HAVE_PKG);
+const loadCandidates = loadCandidatesFor(HAVE_PKG, HAVE_PKG && fs.existsSync(path.join(PKG, 'embedded', 'index.js')), compare)
+  .filter((c) => !opts.only || c.id === 'empty module' || opts.only.test(c.id));
 let browser = null;
 if (opts.load) {
   browser = await launch(opts.chromium);

@@ -4,7 +4,7 @@
 //   node bench/wasm-size.mjs [--top N] [file.wasm]
 //
 // Without a file it analyses the NON-optimised wasm-bindgen output of the release build: it runs
-// `wasm-bindgen --target web` on target/wasm32-unknown-unknown/release/nexudus_auth.wasm into a temporary
+// `wasm-bindgen --target web` on target/{nightly/,}wasm32-unknown-unknown/release/nexudus_auth.wasm (the newer) into a temporary
 // directory (that output still has the `name` section, which wasm-opt drops), then attributes every
 // function body to a crate / module / concern by its (demangled) name. Also lists the sections of the
 // shipped pkg/nexudus_auth_bg.wasm. If `twiggy` is on PATH its `top` and `garbage` views are added.
@@ -150,8 +150,13 @@ export function unoptimisedWasm() {
   let targetDir = path.join(ROOT, 'target');
   const meta = spawnSync('cargo', ['metadata', '--format-version', '1', '--no-deps'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
   try { targetDir = JSON.parse(meta.stdout).target_directory || targetDir; } catch { /* keep the default */ }
-  const raw = path.join(targetDir, 'wasm32-unknown-unknown', 'release', 'nexudus_auth.wasm');
-  if (!fs.existsSync(raw)) return { error: `no ${path.relative(ROOT, raw)} (run scripts/build.sh)` };
+  // scripts/build.sh builds the release on the pinned nightly into target/nightly/ (stable fallback:
+  // target/): analyse the newer of the two, i.e. the one pkg/ was made from
+  const raw = [path.join(targetDir, 'nightly'), targetDir]
+    .map((d) => path.join(d, 'wasm32-unknown-unknown', 'release', 'nexudus_auth.wasm'))
+    .filter((f) => fs.existsSync(f))
+    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
+  if (!raw) return { error: 'no target/{nightly/,}wasm32-unknown-unknown/release/nexudus_auth.wasm (run scripts/build.sh)' };
   const wb = which('wasm-bindgen');
   if (!wb) return { rustcOutput: raw, error: 'wasm-bindgen not on PATH' };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nexudus-wasm-size-'));

@@ -1,23 +1,42 @@
-// nexudus-auth, web build entry (docs and types: index.d.ts). The wasm loads on the first init();
-// NexudusAuth.create / RebillyAuth.create await it themselves.
+// nexudus-auth, web build entry (docs and types: index.d.ts). NexudusAuth.create / RebillyAuth.create
+// await init() themselves. The wasm download (and its streaming compilation) starts when this module is
+// evaluated, not when create() is first called, so it runs while the app's own code loads; in Node (SSR)
+// importing fetches nothing.
 import initWasm, * as wasm from './nexudus_auth.js';
 import { AuthError } from '__AUTH_ERROR_MODULE__';
+import { wasmLoadError } from './wasm_load.js';
 
 export { AuthError };
 
 const fail = (message) => new AuthError('invalid_config', message, null, null);
-let ready, loaded;
+const inBrowser = typeof window == 'object' || typeof WorkerGlobalScope == 'function';
+let ready, loaded, early;
 
 export default function init(input) {
-  return (ready ||= initWasm(input === void 0 ? void 0 : { module_or_path: input }).then(
-    () => void (loaded = 1),
-    (e) => { ready = 0; throw e; },
-  ));
+  return (ready ||= Promise.resolve(input === void 0 ? early : input)
+    .then((m) => initWasm(m === void 0 ? void 0 : { module_or_path: m }))
+    .then(
+      () => void (loaded = 1),
+      (e) => { ready = 0; throw wasmLoadError(e); },
+    ));
+}
+
+// In a microtask: by then the importer has run. If it already called init() (nexudus-auth/embedded does,
+// with the inlined wasm; an app may pass its own source), nothing is fetched. The request is the same as
+// `<link rel="preload" as="fetch" crossorigin>` (cors, same-origin credentials), so a preload is reused.
+// A failure (offline, 404, no application/wasm) resolves to undefined: init() then loads the wasm the
+// ordinary way and reports a real error.
+if (inBrowser && typeof fetch == 'function') {
+  queueMicrotask(() => {
+    if (ready) return;
+    early = fetch(new URL('nexudus_auth_bg.wasm', import.meta.url))
+      .then((r) => (r.ok ? WebAssembly.compileStreaming(r) : void 0))
+      .catch(() => void 0);
+  });
 }
 
 const patch = (C, create = C.create) => ((C.create = async (options) => {
-  if (typeof window == 'undefined' && typeof WorkerGlobalScope == 'undefined')
-    throw fail('nexudus-auth needs a browser: create the client on the client side');
+  if (!inBrowser) throw fail('nexudus-auth needs a browser: create the client on the client side');
   await init();
   return create.call(C, options);
 }), C);

@@ -1,24 +1,33 @@
 #!/usr/bin/env bash
 # scripts/build.sh: build the npm package into pkg/ (layout: docs/ARCHITECTURE.md "Built package layout").
 #
-# Usage:  bash scripts/build.sh [--dev]
-#   (default)  release: cargo --release, wasm-bindgen (web + bundler), wasm-opt -Oz (binaryen 132)
-#   --dev      debug build, no wasm-opt (quick iterations; same layout)
-# Steps: cargo build -p nexudus-auth --target wasm32-unknown-unknown
+# Usage:  bash scripts/build.sh [--dev] [--stable]
+#   (default)  release: cargo --release on the pinned nightly with the size levers (below), wasm-bindgen
+#              (web + bundler), wasm-opt -Oz --converge (binaryen 132)
+#   --stable   release on stable without the nightly levers (what the build falls back to, loudly, when
+#              scripts/setup.sh could not install the nightly)
+#   --dev      debug build on stable, no wasm-opt (quick iterations; same layout)
+# Env: NEXUDUS_NIGHTLY [$NEXUDUS_NIGHTLY_PIN of scripts/lib.sh]  WASM_OPT_CONVERGE [--converge; empty = without]
+# Steps: cargo build -p nexudus-auth --target wasm32-unknown-unknown   (release, the pinned nightly:
+#          -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size, RUSTFLAGS -Zunstable-options
+#          -Cpanic=immediate-abort -Zlocation-detail=none; into target/nightly/)
 #        wasm-bindgen --target web --out-dir pkg ; wasm-bindgen --target bundler --out-dir pkg/bundler
-#        $WASM_OPT -Oz --strip-debug --strip-producers on both _bg.wasm   (never -all: docs/PLATFORM.md#wasm-opt-all)
+#        $WASM_OPT -Oz --converge --strip-debug --strip-producers on both _bg.wasm   (never -all: docs/PLATFORM.md#wasm-opt-all)
 #        pkg-template/ -> pkg/ (__VERSION__ = crate version, __AUTH_ERROR_MODULE__ = ./snippets/…/auth_error.js)
+#        pkg/embedded/nexudus_auth_bg.wasm.js = the optimized web wasm as a JS string (entry nexudus-auth/embedded)
 #        load the optimized wasm once in node (catches a broken wasm-opt: docs/PLATFORM.md#binaryen-version), print sizes.
 # The package is assembled in target/pkg-staging and then moved to pkg/ (a failed build leaves no half pkg/).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PROFILE=release
+STABLE=0
 for a in "$@"; do
   case "$a" in
     --dev) PROFILE=dev ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
-    *) die "unknown argument: $a (usage: build.sh [--dev])" ;;
+    --stable) STABLE=1 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    *) die "unknown argument: $a (usage: build.sh [--dev] [--stable])" ;;
   esac
 done
 
@@ -37,8 +46,36 @@ STAGE=$TARGET_DIR/pkg-staging
 OUT=$ROOT/pkg
 
 # ---------------------------------------------------------------- cargo
-if [ "$PROFILE" = release ]; then
-  step "cargo build -p nexudus-auth --release --target wasm32-unknown-unknown"
+# nightly_usable: the pinned nightly of scripts/setup.sh is installed with its rust-src (for -Zbuild-std)
+NIGHTLY=${NEXUDUS_NIGHTLY:-$NEXUDUS_NIGHTLY_PIN}
+nightly_usable() {
+  local sysroot
+  command -v rustup >/dev/null || return 1
+  sysroot=$(rustup run "$NIGHTLY" rustc --print sysroot 2>/dev/null) || return 1
+  [ -d "$sysroot/lib/rustlib/src/rust/library/std" ]
+}
+TOOLCHAIN=stable
+if [ "$PROFILE" = release ] && [ "$STABLE" = 0 ]; then
+  if nightly_usable; then
+    TOOLCHAIN=$NIGHTLY
+  else
+    warn "=================================================================================="
+    warn "RELEASE BUILD FALLS BACK TO STABLE: the pinned nightly '$NIGHTLY' with rust-src"
+    warn "is not installed (run scripts/setup.sh). The package works the same but is bigger: no"
+    warn "-Zbuild-std/optimize_for_size, no panic=immediate-abort, no -Zlocation-detail=none."
+    warn "=================================================================================="
+  fi
+fi
+if [ "$PROFILE" = release ] && [ "$TOOLCHAIN" != stable ]; then
+  step "cargo +$TOOLCHAIN build -p nexudus-auth --release --target wasm32-unknown-unknown -Zbuild-std (size levers)"
+  # the nightly's own target dir: its std and flags differ from the stable builds of test.sh
+  env -u CARGO_UNSTABLE_BUILD_STD -u RUSTC -u RUSTDOC -u RUSTC_BOOTSTRAP -u CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER \
+    RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none" \
+    cargo "+$TOOLCHAIN" build -p nexudus-auth --release --target wasm32-unknown-unknown \
+      -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size --target-dir "$TARGET_DIR/nightly"
+  RAW=$TARGET_DIR/nightly/wasm32-unknown-unknown/release/$CRATE.wasm
+elif [ "$PROFILE" = release ]; then
+  step "cargo build -p nexudus-auth --release --target wasm32-unknown-unknown (stable)"
   cargo build -p nexudus-auth --release --target wasm32-unknown-unknown
   RAW=$TARGET_DIR/wasm32-unknown-unknown/release/$CRATE.wasm
 else
@@ -60,16 +97,33 @@ wasm-bindgen --target web --out-dir "$STAGE" "$RAW"
 wasm-bindgen --target bundler --out-dir "$STAGE/bundler" "$RAW"
 rm -f "$STAGE/package.json" "$STAGE/.gitignore" "$STAGE/bundler/package.json" "$STAGE/bundler/.gitignore"
 
+# ---------------------------------------------------------------- one AuthError class for every entry
+# Each wasm-bindgen output (web, bundler/, embedded/ …) carries its own copy of src/web/auth_error.js, which
+# would make one AuthError class per entry (`instanceof` false across `nexudus-auth` and `nexudus-auth/bundler`).
+# pkg/auth_error.js holds the one class; every snippet copy becomes a re-export of it.
+step "one AuthError class: pkg/auth_error.js, snippets re-export it"
+cp "$ROOT/src/web/auth_error.js" "$STAGE/auth_error.js"
+n_ae=0
+while IFS= read -r snip; do
+  rel=$(realpath --relative-to="$(dirname "$snip")" "$STAGE/auth_error.js")
+  printf "// nexudus-auth: the one AuthError class is pkg/auth_error.js (scripts/build.sh)\nexport { AuthError } from '%s';\n" "$rel" >"$snip"
+  n_ae=$((n_ae + 1))
+done < <(find "$STAGE" -path '*/snippets/*/src/web/auth_error.js' | sort)
+[ "$n_ae" -ge 1 ] || die "no snippets/*/src/web/auth_error.js in the wasm-bindgen output"
+info "$n_ae snippet copies now re-export ./auth_error.js"
+cp "$ROOT/pkg-template/wasm_load.js" "$STAGE/wasm_load.js"   # index.js: a failed wasm load -> an AuthError naming the fix
+cp -r "$ROOT/pkg-template/react" "$STAGE/react"               # nexudus-auth/react (plain JS + .d.ts, React is a peer)
+
 # ---------------------------------------------------------------- wasm-opt
 if [ "$PROFILE" = release ]; then
   [ -n "${WASM_OPT:-}" ] && [ -x "$WASM_OPT" ] || die "WASM_OPT not set or not executable: run scripts/setup.sh"
   WO_VER=$("$WASM_OPT" --version)
   grep -q 'version 1[3-9][0-9]' <<<"$WO_VER" || die "$WASM_OPT is not binaryen >= 130 (Debian's 108 corrupts the output: docs/PLATFORM.md#binaryen-version)"
-  step "wasm-opt -Oz --strip-debug --strip-producers ($WO_VER)"
+  step "wasm-opt -Oz --converge --strip-debug --strip-producers ($WO_VER)"
   # both files in parallel: binaryen.js spends most of its ~7 s per run starting up
   pids=()
   for w in "$STAGE/${CRATE}_bg.wasm" "$STAGE/bundler/${CRATE}_bg.wasm"; do
-    "$WASM_OPT" -Oz --strip-debug --strip-producers "$w" -o "$w.opt" & pids+=($!)
+    "$WASM_OPT" -Oz ${WASM_OPT_CONVERGE---converge} --strip-debug --strip-producers "$w" -o "$w.opt" & pids+=($!)
   done
   for p in "${pids[@]}"; do wait "$p" || die "wasm-opt failed"; done
   for w in "$STAGE/${CRATE}_bg.wasm" "$STAGE/bundler/${CRATE}_bg.wasm"; do
@@ -102,6 +156,18 @@ if [ -d "$TPL" ]; then
   if [ ! -f "$STAGE/LICENSE" ] && [ -f "$ROOT/LICENSE" ]; then cp "$ROOT/LICENSE" "$STAGE/LICENSE"; fi
   if [ -d "$TPL/bundler" ]; then cp -r "$TPL/bundler/." "$STAGE/bundler/"
   else warn "pkg-template/bundler/ missing: pkg/bundler has no wrapper index.js"; fi
+  if [ -d "$TPL/embedded" ]; then
+    # nexudus-auth/embedded: the web entry + glue with the (optimized) wasm inlined as a string of
+    # one char per byte (U+0000-U+00FF; only " \ LF CR escaped): brotli takes it almost as well as the
+    # binary (base64 would cost about +30 %). Module scripts are always decoded as UTF-8.
+    mkdir -p "$STAGE/embedded"; cp -r "$TPL/embedded/." "$STAGE/embedded/"
+    node -e 'const fs = require("fs");
+      const esc = { 0x22: "\\\"", 0x5c: "\\\\", 0x0a: "\\n", 0x0d: "\\r" };
+      let s = ""; for (const b of fs.readFileSync(process.argv[1])) s += esc[b] ?? String.fromCharCode(b);
+      fs.writeFileSync(process.argv[2], "// nexudus_auth_bg.wasm, one char per byte; generated by scripts/build.sh\n" +
+        "export default \"" + s + "\";\n", "utf8");' "$STAGE/${CRATE}_bg.wasm" "$STAGE/embedded/${CRATE}_bg.wasm.js"
+    info "embedded/${CRATE}_bg.wasm.js: $(stat -c%s "$STAGE/embedded/${CRATE}_bg.wasm.js") bytes"
+  fi
   [ -f "$STAGE/package.json" ] && sed -i "s/__VERSION__/$VERSION/g" "$STAGE/package.json"
   [ -f "$STAGE/index.js" ] && subst_auth_error "$STAGE/index.js" "$STAGE"
   [ -f "$STAGE/bundler/index.js" ] && subst_auth_error "$STAGE/bundler/index.js" "$STAGE/bundler"
@@ -130,6 +196,16 @@ node --input-type=module -e '
     console.error(`   ${broken ? "BROKEN" : "note"}: ${e && e.name}: ${e && e.message}`);
     process.exit(broken ? 1 : 0);
   }' "$STAGE" "$CRATE" || die "the optimized wasm does not load: see above (docs/PLATFORM.md#binaryen-version)"
+if [ -f "$STAGE/embedded/index.js" ]; then
+  # the embedded entry: init() decodes and compiles the inlined wasm (works in node too)
+  node --input-type=module -e '
+    import { pathToFileURL } from "node:url";
+    const m = await import(pathToFileURL(process.argv[1]).href);
+    await m.default();
+    if (typeof m.endpoints.system.auth.refreshToken() != "string") throw new Error("endpoints after init()");
+    console.log("   ok: embedded entry init() + endpoints");' "$STAGE/embedded/index.js" \
+    || die "pkg/embedded/index.js does not load its inlined wasm"
+fi
 
 # ---------------------------------------------------------------- swap into place
 rm -rf "$OUT"
@@ -154,4 +230,4 @@ node -e '
   }
   line("wasm + glue", tot.raw, tot.gz, tot.br);' "$OUT"
 echo
-echo "== build.sh done ($PROFILE, version $VERSION) in $(( $(_nx_now) - _NX_T0 ))s -> $OUT"
+echo "== build.sh done ($PROFILE, $TOOLCHAIN, version $VERSION) in $(( $(_nx_now) - _NX_T0 ))s -> $OUT"

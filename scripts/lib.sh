@@ -4,6 +4,10 @@
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export NEXUDUS_TOOLS_DIR=${NEXUDUS_TOOLS_DIR:-$HOME/.local/nexudus-auth-tools}
 NEXUDUS_ENV_FILE=$NEXUDUS_TOOLS_DIR/env.sh
+# The pinned nightly that scripts/build.sh builds the release package with (installed by setup.sh).
+# nightly-2026-05-20 is rustc 1.97.0-nightly (e50aa6fba 2026-05-19): rustup names a nightly by the day
+# it was published, the day after its commit date.
+NEXUDUS_NIGHTLY_PIN=nightly-2026-05-20
 export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
 
 _NX_T0=${_NX_T0:-$(date +%s)}

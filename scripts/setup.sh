@@ -9,6 +9,7 @@
 #   --no-browsers   skip Chromium, chromedriver, Firefox ESR, geckodriver and WebKitGTK (enough for scripts/demo.sh)
 # Env knobs: WASM_BINDGEN_VERSION [from Cargo.lock]  GECKODRIVER_VERSION [0.37.1]
 #   BINARYEN_NPM_VERSION [132.0.0]  RUSTUP_TIMEOUT [30]  FORCE_ROUTE [auto|rustup|debian]
+#   NEXUDUS_NIGHTLY [$NEXUDUS_NIGHTLY_PIN of scripts/lib.sh]  NIGHTLY_TIMEOUT [180]
 #   NEXUDUS_TOOLS_DIR [$HOME/.local/nexudus-auth-tools]  (binaryen, wrapper bin dir, env.sh)
 # Afterwards: `. "$HOME/.local/nexudus-auth-tools/env.sh"` (build.sh, test.sh and demo.sh do this).
 #
@@ -16,7 +17,8 @@
 #   apt      ca-certificates gcc libc6-dev brotli (+ chromium chromium-driver firefox-esr
 #            webkit2gtk-driver xvfb xauth) (+ nodejs npm)
 #   Rust     the wasm32-unknown-unknown std: `rustup target add` (timeout), else the Debian fallback
-#            "route (a)": rustc-web 1.96 + rust-web-src + -Zbuild-std, linked with wasm-ld-19
+#            "route (a)": rustc-web 1.96 + rust-web-src + -Zbuild-std, linked with wasm-ld-19;
+#            the pinned nightly (+ rust-src, wasm32) that build.sh uses for the release package only
 #   cargo    wasm-bindgen-cli at EXACTLY Cargo.lock's wasm-bindgen version; geckodriver 0.37.1
 #   npm      binaryen 132 (wasm-opt). Never Debian's binaryen 108: it corrupts wasm-bindgen 0.2.13x
 #            output (docs/PLATFORM.md#binaryen-version); never `wasm-opt -all` (#wasm-opt-all).
@@ -27,7 +29,7 @@ BROWSERS=1
 for a in "$@"; do
   case "$a" in
     --no-browsers) BROWSERS=0 ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) die "unknown argument: $a (usage: setup.sh [--no-browsers])" ;;
   esac
 done
@@ -129,6 +131,40 @@ if [ -z "$ROUTE" ]; then
 fi
 info "route: $ROUTE | $(rustc -V) | $(cargo -V)"
 done_step rust "$RUST_DID"
+
+# ---------------------------------------------------------------- pinned nightly (release package only)
+# scripts/build.sh builds the release wasm with it: -Zbuild-std=std,panic_abort + optimize_for_size,
+# -Cpanic=immediate-abort, -Zlocation-detail=none (sizes: bench/RESULTS.md). Tests, clippy and the native
+# build stay on stable. Not installed (offline, timeout, route a) = build.sh falls back to stable, loudly.
+NIGHTLY=${NEXUDUS_NIGHTLY:-$NEXUDUS_NIGHTLY_PIN}
+NIGHTLY_TIMEOUT=${NIGHTLY_TIMEOUT:-180}
+nightly_ready() {  # the toolchain, its rust-src (for -Zbuild-std) and the wasm32 target are installed
+  local sysroot
+  sysroot=$(rustup run "$NIGHTLY" rustc --print sysroot 2>/dev/null) || return 1
+  [ -d "$sysroot/lib/rustlib/src/rust/library/std" ] && has_wasm_std "$sysroot/bin/rustc"
+}
+step "pinned nightly $NIGHTLY with rust-src + wasm32 (release package only)"
+NIGHTLY_OK=0; NIGHTLY_DID="already present"
+if [ "$ROUTE" != rustup ]; then
+  NIGHTLY_DID="skipped (no rustup route)"
+elif nightly_ready; then
+  NIGHTLY_OK=1
+else
+  info "rustup toolchain install $NIGHTLY --profile minimal -c rust-src -t wasm32-unknown-unknown (timeout ${NIGHTLY_TIMEOUT}s)"
+  if timeout -k 5 "$NIGHTLY_TIMEOUT" rustup toolchain install "$NIGHTLY" --profile minimal \
+       --component rust-src --target wasm32-unknown-unknown && nightly_ready; then
+    NIGHTLY_OK=1; NIGHTLY_DID="rustup toolchain install $NIGHTLY"
+  else
+    NIGHTLY_DID="FAILED: release builds fall back to stable"
+  fi
+fi
+if [ "$NIGHTLY_OK" = 1 ]; then
+  info "$(rustup run "$NIGHTLY" rustc -V)"
+else
+  warn "the pinned nightly $NIGHTLY is not available ($NIGHTLY_DID): scripts/build.sh will build the"
+  warn "release package with stable, without the size levers (a bigger package; tests are unaffected)"
+fi
+done_step nightly "$NIGHTLY_DID"
 
 # ---------------------------------------------------------------- wasm-bindgen version from Cargo.lock
 step "wasm-bindgen version (Cargo.lock)"

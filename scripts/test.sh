@@ -8,7 +8,8 @@
 #   clippy         cargo clippy --workspace --all-targets -- -D warnings
 #   clippy-wasm    cargo clippy -p nexudus-auth --target wasm32-unknown-unknown --all-targets -- -D warnings
 #   native         cargo test --workspace (pure core + mock server)
-#   build          scripts/build.sh (release pkg/, wasm-opt'd, loaded once in node)
+#   build          scripts/build.sh (release pkg/ on the pinned nightly, else stable with a warning; wasm-opt'd;
+#                  both web entries loaded once in node)
 #   mock-build     cargo build -p nexudus-mock --release
 #   mock           the mock started on $NEXUDUS_MOCK_PORT (18787) in the background (stopped on exit)
 #   wasm-chromium  wasm-bindgen-test, tests/web_*.rs, headless Chromium (chromedriver)
@@ -16,6 +17,8 @@
 #   e2e            node --test tests/e2e/*.test.mjs (playwright-core + Debian chromium) against the mock + pkg/
 #   e2e-firefox    the engine-neutral e2e files (multitab, engines-probe, engines-load) in Firefox ESR
 #   e2e-webkit     the same in WebKitGTK (WebKitWebDriver + MiniBrowser under xvfb-run)
+#   bundlers       tests/bundlers/matrix.test.mjs: the packed tarball built by esbuild, Rollup, Vite (build + dev),
+#                  webpack 5, Next.js and Parcel, each app signed in through in Chromium (npm ci cached by lock hash)
 #   size           node bench/size-check.mjs (brotli of web wasm + glue vs bench/size-baseline.json, +10 %)
 # Counts come from structured reports, never from what a test prints: node --test writes them through
 # scripts/test-counts-reporter.mjs to target/test-logs/<level>.counts.json; cargo test and
@@ -346,6 +349,33 @@ for engine in firefox webkit; do
     run_level "e2e-$engine" node e2e_engine "$engine" || true
   fi
 done
+
+# ---------------------------------------------------------------- bundler matrix
+# npm ci only when tests/bundlers/package-lock.json changed (stamp in node_modules), from a cache under
+# ~/.cache keyed by nothing but npm's own content hashes (NEXUDUS_NPM_CACHE overrides it).
+bundler_matrix() {
+  local dir=$ROOT/tests/bundlers cache=${NEXUDUS_NPM_CACHE:-$HOME/.cache/nexudus-auth/npm} stamp
+  stamp=$dir/node_modules/.lock-$(sha256sum "$dir/package-lock.json" | cut -c1-16)
+  if [ ! -f "$stamp" ]; then
+    (cd "$dir" && npm_config_cache=$cache tmo npm ci --no-audit --no-fund --prefer-offline) || return
+    touch "$stamp"
+  fi
+  if [ ! -d "$ROOT/tests/e2e/node_modules/playwright-core" ]; then
+    (cd "$ROOT/tests/e2e" && tmo npm ci --no-audit --no-fund) || return
+  fi
+  NEXUDUS_MOCK_URL="$MOCK_URL" CHROMIUM=/usr/bin/chromium PKG_DIR="$ROOT/pkg" \
+    tmo node --test --test-concurrency=1 \
+      --test-reporter=spec --test-reporter-destination=stdout \
+      --test-reporter="$ROOT/scripts/test-counts-reporter.mjs" --test-reporter-destination="$LOG_DIR/bundlers.counts.json" \
+      "$dir/matrix.test.mjs"
+}
+if ! selected bundlers; then
+  skip bundlers "$NOT_SELECTED"
+elif [ "$BUILD_OK" != 1 ] || [ "$MOCK_OK" != 1 ]; then
+  skip bundlers "needs the built pkg/ and the mock (see levels build, mock)"
+else
+  run_level bundlers node bundler_matrix || true
+fi
 
 # ---------------------------------------------------------------- size budget
 if ! selected size; then

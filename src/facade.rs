@@ -42,7 +42,9 @@ fn arg<T: Into<JsValue>>(v: Option<T>) -> JsValue {
 }
 
 /// Turns a panic (there should be none) into one readable console error instead of an opaque
-/// `unreachable` trap. Uses no `format!`, to keep the module small.
+/// `unreachable` trap. Uses no `format!`, to keep the module small. Debug and stable builds only:
+/// the release package (`panic=immediate-abort`, scripts/build.sh) never runs a hook, so it has none.
+#[cfg(not(panic = "immediate-abort"))]
 #[wasm_bindgen(start)]
 fn start() {
     std::panic::set_hook(Box::new(|info| {

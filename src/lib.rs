@@ -20,3 +20,11 @@ pub mod web;
 
 #[cfg(target_arch = "wasm32")]
 pub mod facade;
+
+/// The wasm's allocator: lol_alloc's address-sorted, coalescing free list (2.5 KB brotli smaller than
+/// std's dlmalloc; chosen by size and by tests/e2e/memory.test.mjs, see bench/RESULTS.md).
+// SAFETY: wasm32-unknown-unknown without the atomics feature has one thread.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };

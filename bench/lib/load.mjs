@@ -3,18 +3,38 @@
 import fs from 'node:fs';
 import { CHROMIUM_FLAGS, PEERS, OURS, die, log, median, p90 } from './common.mjs';
 
-/** The load-time rows, in table order: the empty-module baseline, our variants (when pkg/ is built), the peers. */
-export function loadCandidatesFor(HAVE_PKG) {
+/**
+ * The load-time rows, in table order: the empty-module baseline, our entries (when pkg/ is built; the
+ * embedded entry when pkg/embedded/ exists), the peers. `size` names the matching row of the size table,
+ * `wasm` the file that must be fetched exactly once (none for the embedded entry: it makes no such request).
+ */
+export function loadCandidatesFor(HAVE_PKG, HAVE_EMBEDDED, compare) {
   const loadCandidates = [{ id: 'empty module', q: { src: '/b/empty.js' } }];
   if (HAVE_PKG) {
+    const bundle = `${OURS}/web (esbuild bundle)`, files = `${OURS}/web (pkg files)`;
     loadCandidates.push(
-      { id: `${OURS} (esbuild bundle)`, q: { src: '/b/nexudus-auth.js' }, wasm: '/b/nexudus_auth_bg.wasm' },
-      { id: `${OURS} (esbuild bundle + preload wasm)`, q: { src: '/b/nexudus-auth.js', preload: '/b/nexudus_auth_bg.wasm' }, wasm: '/b/nexudus_auth_bg.wasm' },
-      { id: `${OURS} (pkg files)`, q: { src: '/pkg/index.js', mode: 'pkg' }, wasm: '/pkg/nexudus_auth_bg.wasm' },
-      { id: `${OURS} (pkg files + preload wasm + modulepreload glue)`, q: { src: '/pkg/index.js', mode: 'pkg', preload: '/pkg/nexudus_auth_bg.wasm', modulepreload: '/pkg/nexudus_auth.js' }, wasm: '/pkg/nexudus_auth_bg.wasm' },
+      { id: bundle, size: bundle, q: { src: '/b/nexudus-auth.js' }, wasm: '/b/nexudus_auth_bg.wasm' },
+      { id: `${OURS}/web (esbuild bundle + preload wasm)`, size: bundle, q: { src: '/b/nexudus-auth.js', preload: '/b/nexudus_auth_bg.wasm' }, wasm: '/b/nexudus_auth_bg.wasm' },
     );
+    if (compare) {
+      const c = `${OURS} [${compare.label}] (esbuild bundle)`;
+      loadCandidates.push(
+        { id: c, size: c, q: { src: '/b/compare/nexudus-auth.js' }, wasm: '/b/compare/nexudus_auth_bg.wasm' },
+        { id: `${OURS} [${compare.label}] (esbuild bundle + preload wasm)`, size: c, q: { src: '/b/compare/nexudus-auth.js', preload: '/b/compare/nexudus_auth_bg.wasm' }, wasm: '/b/compare/nexudus_auth_bg.wasm' },
+      );
+    }
+    if (HAVE_EMBEDDED) {
+      loadCandidates.push({ id: `${OURS}/embedded (esbuild bundle)`, size: `${OURS}/embedded (esbuild bundle)`, q: { src: '/b/nexudus-auth-embedded.js' }, noWasm: true });
+    }
+    loadCandidates.push(
+      { id: files, size: files, q: { src: '/pkg/index.js', mode: 'pkg' }, wasm: '/pkg/nexudus_auth_bg.wasm' },
+      { id: `${OURS}/web (pkg files + preload wasm + modulepreload glue)`, size: files, q: { src: '/pkg/index.js', mode: 'pkg', preload: '/pkg/nexudus_auth_bg.wasm', modulepreload: '/pkg/nexudus_auth.js' }, wasm: '/pkg/nexudus_auth_bg.wasm' },
+    );
+    if (HAVE_EMBEDDED) {
+      loadCandidates.push({ id: `${OURS}/embedded (pkg files)`, size: `${OURS}/embedded (pkg files)`, q: { src: '/pkg/embedded/index.js', mode: 'pkg' }, noWasm: true });
+    }
   }
-  for (const p of PEERS) loadCandidates.push({ id: p.id, q: { src: `/b/${p.entry}` } });
+  for (const p of PEERS) loadCandidates.push({ id: p.id, size: p.id, q: { src: `/b/${p.entry}` } });
   return loadCandidates;
 }
 
@@ -45,11 +65,13 @@ async function oneLoad(browser, srv, c, latency, inspect) {
       await cdp.send('Network.emulateNetworkConditions', { offline: false, latency, downloadThroughput: 9e6 / 8, uploadThroughput: 1.5e6 / 8 });
     }
     const before = c.wasm ? hits.get(c.wasm) || 0 : 0;
+    const seenWasm = []; // any .wasm request (the embedded entry must make none)
+    if (c.noWasm) page.on('request', (q) => { if (/\.wasm(\?|$)/.test(q.url())) seenWasm.push(q.url()); });
     // The page says it is done on the console: waiting through CDP events injects nothing into the page
     // while it loads (waitForFunction would compile Playwright's injected script mid-measurement).
     const done = page.waitForEvent('console', { predicate: (m) => m.text() === '__bench_done__', timeout: 30000 });
     const sp = new URLSearchParams();
-    for (const [k, v] of Object.entries(c.q)) sp.append(k, v);
+    for (const [k, v] of Object.entries(c.q)) for (const x of [].concat(v)) sp.append(k, x);
     await page.goto(`${ORIGIN}/page?${sp}`, { waitUntil: 'commit', timeout: 30000 });
     let r;
     try {
@@ -65,6 +87,7 @@ async function oneLoad(browser, srv, c, latency, inspect) {
       else throw new Error(`${String(e.message || e).split('\n')[0]}; page state: ${JSON.stringify(state)}`);
     }
     if (c.wasm) r.wasmFetches = (hits.get(c.wasm) || 0) - before;
+    if (c.noWasm) r.wasmRequests = seenWasm.length;
     if (inspect) r.inspect = seen;
     return r;
   } finally {
@@ -87,6 +110,7 @@ export async function loadPass({ browser, srv, loadCandidates }, label, runs, wa
       if (r === 0) inspected[c.id] = res;
       if (res.error) { samples[c.id].errors.push(res.error); if (r === 0) log(`  ${c.id}: ERROR ${res.error.split('\n')[0]}`); continue; }
       if (c.wasm && res.wasmFetches !== 1) samples[c.id].errors.push(`wasm fetched ${res.wasmFetches}× in one load`);
+      if (c.noWasm && res.wasmRequests) samples[c.id].errors.push(`${res.wasmRequests} .wasm request(s) from the embedded entry`);
       if (r >= warmup) {
         samples[c.id].importToReady.push(res.importToReady);
         samples[c.id].navToReady.push(res.navToReady);

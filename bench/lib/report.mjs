@@ -14,6 +14,8 @@ export function renderReport({ result, opts, args, sizeRows, loadCandidates, HAV
   for (const n of result.notes) md.push(`> Note: ${n}`);
   if (result.notes.length) md.push('');
 
+  if (HAVE_PKG) summaryTable(md, result, loadCandidates);
+
   md.push('## Size (bytes; gzip -9, brotli -q 11, node zlib; KB = 1000 B)', '');
   md.push('Peers: a tiny entry that imports the client factory and constructs a client, bundled by esbuild (minified ESM, platform browser).', '');
   md.push('| candidate | JS raw | JS gzip | JS brotli | wasm raw | wasm gzip | wasm brotli | **total brotli** | total gzip |');
@@ -25,13 +27,14 @@ export function renderReport({ result, opts, args, sizeRows, loadCandidates, HAV
   }
   md.push('');
   if (HAVE_PKG) {
-    const parts = result.sizes[`${OURS} (pkg files)`].parts;
-    md.push('Package files as published (`pkg/`, unminified glue):', '');
-    md.push('| file | raw | gzip | brotli |', '|---|---:|---:|---:|');
-    for (const [k, v] of Object.entries(parts)) md.push(`| ${k} | ${v.raw} | ${v.gzip} | ${v.brotli} |`);
-    md.push('');
+    for (const row of [`${OURS}/web (pkg files)`, `${OURS}/embedded (pkg files)`].filter((r) => result.sizes[r])) {
+      md.push(`Package files as published for \`${row.replace(' (pkg files)', '')}\` (\`pkg/\`, unminified glue):`, '');
+      md.push('| file | raw | gzip | brotli |', '|---|---:|---:|---:|');
+      for (const [k, v] of Object.entries(result.sizes[row].parts)) md.push(`| ${k} | ${v.raw} | ${v.gzip} | ${v.brotli} |`);
+      md.push('');
+    }
     md.push('Size ratios (total brotli):', '');
-    for (const ours of [`${OURS} (esbuild bundle)`, `${OURS} (pkg files)`]) {
+    for (const ours of sizeRows.filter((r) => r.startsWith(OURS))) {
       md.push(`* ${ours}: ` + PEERS.map((p) => `${OURS} / ${p.id} = ${ratio(result.sizes[ours].total.brotli, result.sizes[p.id].total.brotli)}`).join(' · '));
     }
     md.push('');
@@ -80,6 +83,27 @@ export function renderReport({ result, opts, args, sizeRows, loadCandidates, HAV
 
   if (wasmSizeMd) md.push('## Where the wasm bytes go', '', wasmSizeMd, '');
   return md.join('\n');
+}
+
+/**
+ * The one-look table: for every load candidate, its bytes (brotli, the size row it loads) and its median
+ * import→ready on loopback and on the throttled profile, each with its ratio to oidc-client-ts.
+ */
+function summaryTable(md, result, loadCandidates) {
+  const REF = 'oidc-client-ts';
+  const lat = result.loadLatency;
+  const at = (rows, id) => rows?.[id]?.importToReady.median;
+  md.push('## Summary: every entry in one run', '');
+  md.push(`Bytes = total brotli of what the candidate downloads; times = median import→ready; ratios to ${REF}.`, '');
+  md.push(`| candidate | brotli | / ${REF} | loopback | / ${REF} | ${lat ? `${lat.latencyMs} ms + 9 Mbit/s` : 'throttled (not run)'} | / ${REF} |`);
+  md.push('|---|---:|---:|---:|---:|---:|---:|');
+  const refSize = result.sizes[REF]?.total.brotli;
+  for (const c of loadCandidates.filter((x) => x.size)) {
+    const b = result.sizes[c.size]?.total.brotli;
+    const lo = at(result.load, c.id), th = at(lat?.rows, c.id);
+    md.push(`| ${c.id} | ${b ? kb(b) + ' KB' : '–'} | ${ratio(b, refSize)} | ${ms(lo)} ms | ${ratio(lo, at(result.load, REF))} | ${ms(th)} ms | ${ratio(th, at(lat?.rows, REF))} |`);
+  }
+  md.push('');
 }
 
 /** Writes bench/results/latest.md + latest.json and prints the report on stdout. */

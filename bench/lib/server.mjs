@@ -19,7 +19,7 @@ function loadFile(f) {
   return e;
 }
 function pageHtml(q) {
-  const preload = q.getAll('preload').map((h) => `<link rel="preload" href="${h}" as="fetch" crossorigin>`).join('');
+  const preload = q.getAll('preload').map((h) => `<link rel="preload" href="${h}" as="fetch" type="application/wasm" crossorigin>`).join('');
   const modpre = q.getAll('modulepreload').map((h) => `<link rel="modulepreload" href="${h}">`).join('');
   const src = JSON.stringify(q.get('src') || '/b/empty.js');
   // mode=pkg: import the package entry and create the client inline (no extra entry module).

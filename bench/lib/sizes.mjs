@@ -9,7 +9,7 @@ import { BENCH, BUNDLES, PEERS, OURS, log, sizes, addSizes, walk } from './commo
  * Fills result.versions, result.sizes (and result.wasmSize / result.notes); returns
  * { sizeRows, wasmSizeMd }: the size-table row order and the wasm breakdown as markdown (or null).
  */
-export async function measureSizes({ PKG, HAVE_PKG, result }) {
+export async function measureSizes({ PKG, HAVE_PKG, result, compare }) {
   fs.rmSync(BUNDLES, { recursive: true, force: true });
   fs.mkdirSync(BUNDLES, { recursive: true });
   const esbuild = await import('esbuild');
@@ -17,16 +17,20 @@ export async function measureSizes({ PKG, HAVE_PKG, result }) {
   for (const p of PEERS) {
     result.versions[p.pkg] = JSON.parse(fs.readFileSync(path.join(BENCH, 'node_modules', p.pkg, 'package.json'), 'utf8')).version;
   }
-  const resolveOurs = {
+  const resolveOurs = (pkg) => ({
     name: 'nexudus-auth-local',
-    setup(b) { b.onResolve({ filter: /^nexudus-auth$/ }, () => ({ path: path.join(PKG, 'index.js') })); },
-  };
-  async function bundle(entry, outName) {
+    setup(b) {
+      b.onResolve({ filter: /^nexudus-auth$/ }, () => ({ path: path.join(pkg, 'index.js') }));
+      b.onResolve({ filter: /^nexudus-auth\/embedded$/ }, () => ({ path: path.join(pkg, 'embedded', 'index.js') }));
+    },
+  });
+  async function bundle(entry, outName, pkg = PKG) {
     const r = await esbuild.build({
       entryPoints: [path.join(BENCH, 'entries', entry)], bundle: true, minify: true, format: 'esm',
-      platform: 'browser', write: false, logLevel: 'warning', plugins: [resolveOurs],
+      platform: 'browser', write: false, logLevel: 'warning', plugins: [resolveOurs(pkg)],
     });
     const js = Buffer.from(r.outputFiles[0].contents);
+    fs.mkdirSync(path.dirname(path.join(BUNDLES, outName)), { recursive: true });
     fs.writeFileSync(path.join(BUNDLES, outName), js);
     return js;
   }
@@ -39,11 +43,14 @@ export async function measureSizes({ PKG, HAVE_PKG, result }) {
   }
   if (HAVE_PKG) {
     // a) the package files as published (what `import '/pkg/index.js'` fetches)
-    const files = {
-      'index.js (wrapper)': path.join(PKG, 'index.js'),
+    const shared = {
       'nexudus_auth.js (glue)': path.join(PKG, 'nexudus_auth.js'),
       ...Object.fromEntries(walk(path.join(PKG, 'snippets')).filter((f) => f.endsWith('.js'))
         .map((f) => [`${path.relative(PKG, f)} (snippet)`, f])),
+    };
+    const files = {
+      'index.js (entry)': path.join(PKG, 'index.js'),
+      ...shared,
       'nexudus_auth_bg.wasm': path.join(PKG, 'nexudus_auth_bg.wasm'),
     };
     const parts = {};
@@ -51,13 +58,35 @@ export async function measureSizes({ PKG, HAVE_PKG, result }) {
     const wasm = parts['nexudus_auth_bg.wasm'];
     const jsParts = Object.entries(parts).filter(([k]) => !k.endsWith('.wasm')).map(([, v]) => v);
     const pkgRow = { parts, js: addSizes(jsParts), wasm, total: addSizes([...jsParts, wasm]) };
-    result.sizes[`${OURS} (pkg files)`] = pkgRow;
+    result.sizes[`${OURS}/web (pkg files)`] = pkgRow;
     // b) bundled the same way as the peers (entry + wrapper + glue + snippet minified into one file) + the .wasm
     const js = await bundle('nexudus-auth.js', 'nexudus-auth.js');
     fs.copyFileSync(path.join(PKG, 'nexudus_auth_bg.wasm'), path.join(BUNDLES, 'nexudus_auth_bg.wasm'));
     const jsS = sizes(js);
-    result.sizes[`${OURS} (esbuild bundle)`] = { js: jsS, wasm, total: addSizes([jsS, wasm]) };
-    sizeRows.push(`${OURS} (esbuild bundle)`, `${OURS} (pkg files)`);
+    result.sizes[`${OURS}/web (esbuild bundle)`] = { js: jsS, wasm, total: addSizes([jsS, wasm]) };
+    sizeRows.push(`${OURS}/web (esbuild bundle)`);
+    // c) nexudus-auth/embedded (the wasm inside the JS): bundled like the peers, and as published
+    if (fs.existsSync(path.join(PKG, 'embedded', 'index.js'))) {
+      const ejs = sizes(await bundle('nexudus-auth-embedded.js', 'nexudus-auth-embedded.js'));
+      result.sizes[`${OURS}/embedded (esbuild bundle)`] = { js: ejs, total: ejs };
+      const eparts = {};
+      const efiles = { 'embedded/index.js (entry)': path.join(PKG, 'embedded', 'index.js'), 'index.js (web entry it wraps)': path.join(PKG, 'index.js'), ...shared,
+        'embedded/nexudus_auth_bg.wasm.js (the wasm)': path.join(PKG, 'embedded', 'nexudus_auth_bg.wasm.js') };
+      for (const [k, f] of Object.entries(efiles)) if (fs.existsSync(f)) eparts[k] = sizes(fs.readFileSync(f));
+      const etotal = addSizes(Object.values(eparts));
+      result.sizes[`${OURS}/embedded (pkg files)`] = { parts: eparts, js: etotal, total: etotal };
+      sizeRows.push(`${OURS}/embedded (esbuild bundle)`);
+    }
+    if (compare) {
+      // the other package, bundled the same way into bundles/compare/ (its glue finds its .wasm beside it)
+      const cjs = sizes(await bundle('nexudus-auth.js', 'compare/nexudus-auth.js', compare.dir));
+      fs.copyFileSync(path.join(compare.dir, 'nexudus_auth_bg.wasm'), path.join(BUNDLES, 'compare', 'nexudus_auth_bg.wasm'));
+      const cw = sizes(fs.readFileSync(path.join(compare.dir, 'nexudus_auth_bg.wasm')));
+      result.sizes[`${OURS} [${compare.label}] (esbuild bundle)`] = { js: cjs, wasm: cw, total: addSizes([cjs, cw]) };
+      sizeRows.push(`${OURS} [${compare.label}] (esbuild bundle)`);
+    }
+    sizeRows.push(`${OURS}/web (pkg files)`);
+    if (result.sizes[`${OURS}/embedded (pkg files)`]) sizeRows.push(`${OURS}/embedded (pkg files)`);
   }
   for (const p of PEERS) {
     const js = await bundle(p.entry, p.entry);

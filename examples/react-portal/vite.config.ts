@@ -6,8 +6,5 @@ export default defineConfig({
   // the mock server (and the e2e test) serve the built app at /examples/react-portal/
   base: '/examples/react-portal/',
   oxc: { jsx: { runtime: 'automatic' } },
-  // keep the package out of dev pre-bundling so `new URL('nexudus_auth_bg.wasm', import.meta.url)`
-  // still points next to the package's own JS file
-  optimizeDeps: { exclude: ['nexudus-auth'] },
   build: { target: 'es2022' },
 });

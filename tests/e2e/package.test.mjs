@@ -51,11 +51,15 @@ test('npm pack: the tarball holds exactly what a user needs', { timeout: STEP_MS
     /^README\.md$/,
     /^LICENSE$/,
     /^index\.(js|d\.ts)$/,
+    /^(auth_error|wasm_load)\.js$/, // the one AuthError class (every snippet copy re-exports it); wasm load errors
+    /^react\/index\.(js|d\.ts)$/, // nexudus-auth/react
+    /^embedded\/[\w.-]+\.(js|d\.ts)$/, // nexudus-auth/embedded
     /^nexudus_auth(\.js|\.d\.ts|_bg\.wasm|_bg\.wasm\.d\.ts)$/,
     /^snippets\/[\w.-]+\/[\w./-]+\.js$/, // wasm-bindgen JS snippets (auth_error.js, lock.js, inline*.js)
     /^bundler\/index\.(js|d\.ts)$/,
     /^bundler\/nexudus_auth(\.js|\.d\.ts|_bg\.js|_bg\.wasm|_bg\.wasm\.d\.ts)$/,
     /^bundler\/snippets\/[\w.-]+\/[\w./-]+\.js$/,
+    /^embedded\/(index\.(js|d\.ts)|nexudus_auth_bg\.wasm\.js)$/, // the default entry: the wasm inlined
   ];
   const unexpected = files.filter((f) => !allowed.some((re) => re.test(f)));
   assert.deepEqual(unexpected, [], `files a user does not need are in the tarball: ${unexpected.join(', ')}`);
@@ -66,12 +70,13 @@ test('npm pack: the tarball holds exactly what a user needs', { timeout: STEP_MS
     'package.json', 'README.md', 'LICENSE', 'index.js', 'index.d.ts',
     'nexudus_auth.js', 'nexudus_auth.d.ts', 'nexudus_auth_bg.wasm', 'nexudus_auth_bg.wasm.d.ts',
     'bundler/index.js', 'bundler/index.d.ts', 'bundler/nexudus_auth.js', 'bundler/nexudus_auth_bg.js',
-    'bundler/nexudus_auth_bg.wasm', 'bundler/nexudus_auth.d.ts',
+    'bundler/nexudus_auth_bg.wasm', 'bundler/nexudus_auth.d.ts', 'auth_error.js', 'react/index.js', 'react/index.d.ts',
+    'embedded/index.js', 'embedded/index.d.ts', 'embedded/nexudus_auth_bg.wasm.js',
   ];
   const missing = required.filter((f) => !files.includes(f));
   assert.deepEqual(missing, [], `missing from the tarball: ${missing.join(', ')}`);
 
-  // placeholders replaced, and the wrappers import the AuthError module that ships
+  // placeholders replaced, and the wrappers import the AuthError module that ships (a re-export of auth_error.js)
   for (const entry of ['index.js', 'bundler/index.js']) {
     const src = readFileSync(join(PKG_DIR, entry), 'utf8');
     assert.ok(!src.includes('__AUTH_ERROR_MODULE__'), `${entry}: __AUTH_ERROR_MODULE__ not replaced`);
@@ -251,15 +256,6 @@ test('the built example signs in against the mock (headless Chromium)', { timeou
   await submit.waitFor({ state: 'visible' });
   await page.waitForFunction(() => document.querySelector('main')?.getAttribute('aria-busy') === 'false');
 
-  // hold the one-time token request so the link's "not ready yet" state can be seen
-  const ONE_TIME = '**/api/sys/users/token/refresh';
-  let release;
-  const gate = new Promise((r) => (release = r));
-  await page.route(ONE_TIME, async (route) => {
-    await gate;
-    await route.continue();
-  });
-
   // --- alice: plain password
   await email.fill('alice@example.com');
   await password.fill(PASSWORD);
@@ -268,23 +264,15 @@ test('the built example signs in against the mock (headless Chromium)', { timeou
   await welcome.waitFor({ timeout: 20_000 });
   await page.getByTestId('signed-in-as').getByText('alice@example.com').waitFor();
 
-  // the AuthenticatedLink stays disabled until the one-time URL is ready (Nexudus docs), then carries it
+  // nexudus-auth/react's AuthenticatedLink: usable once signed in, its href the plain portal page (for copy
+  // or a new tab); the one-time token is asked for only when it is clicked
   const link = page.getByRole('link', { name: 'Open invoice #1042 in the portal' });
-  assert.equal(await link.getAttribute('aria-disabled'), 'true', 'disabled while the one-time token is pending');
-  assert.equal(await link.getAttribute('href'), null, 'no href while the one-time token is pending');
-  release(); // (the route stays: once the gate is open it lets every request through at once)
   await page.waitForFunction(() => document.querySelector('a[data-ready]')?.getAttribute('data-ready') === 'true', null, {
     timeout: 15_000,
   });
-  const href = await link.getAttribute('href');
-  assert.ok(href, 'AuthenticatedLink has an href once ready');
-  const linkUrl = new URL(href);
-  assert.equal(linkUrl.origin, new URL(MOCK).origin, 'the link goes to the portal (baseUrl)');
-  assert.equal(linkUrl.pathname, '/user/login');
-  assert.equal(linkUrl.searchParams.get('server'), 'true');
-  assert.ok(linkUrl.searchParams.get('t'), 'one-time token t');
-  assert.equal(new URL(linkUrl.searchParams.get('redirectUrl'), MOCK).pathname, LINK_PATH);
   assert.equal(await link.getAttribute('aria-disabled'), 'false');
+  assert.equal(await link.getAttribute('href'), new URL(LINK_PATH, MOCK).href, 'href: the portal page itself');
+  const oneTimeBefore = (await mockApi('/mock/stats')).oneTime;
 
   // the session is stored (without exposing the refresh token in `session`)
   const stored = await page.evaluate(() => localStorage.getItem('nexudus-auth'));
@@ -297,12 +285,36 @@ test('the built example signs in against the mock (headless Chromium)', { timeou
   // a reload restores the session from storage
   await page.reload();
   await welcome.waitFor({ timeout: 20_000 });
-
-  // following the link lands in the portal, signed in through the one-time token
   await page.waitForFunction(() => document.querySelector('a[data-ready]')?.getAttribute('data-ready') === 'true', null, {
     timeout: 15_000,
   });
-  await Promise.all([page.waitForURL(`**${LINK_PATH}`, { timeout: 15_000 }), link.click()]);
+  assert.equal((await mockApi('/mock/stats')).oneTime, oneTimeBefore, 'no one-time token is issued before a click');
+
+  // a click asks for the one-time token (held here, so the busy state can be seen), then lands in the
+  // portal signed in through /user/login?server=true&t=…&redirectUrl=…
+  const ONE_TIME = '**/api/sys/users/token/refresh';
+  let release;
+  const gate = new Promise((r) => (release = r));
+  await page.route(ONE_TIME, async (route) => {
+    await gate;
+    await route.continue();
+  });
+  const logins = [];
+  page.on('request', (r) => r.url().includes('/user/login') && logins.push(r.url()));
+  const landed = page.waitForURL(`**${LINK_PATH}`, { timeout: 15_000 });
+  await link.click();
+  await page.waitForFunction(() => document.querySelector('a[data-ready]')?.getAttribute('aria-busy') === 'true', null, {
+    timeout: 5_000,
+  });
+  release();
+  await landed;
+  await page.unroute(ONE_TIME);
+  assert.equal(logins.length, 1, `one navigation through /user/login: ${logins.join(', ')}`);
+  const linkUrl = new URL(logins[0]);
+  assert.equal(linkUrl.origin, new URL(MOCK).origin, 'the link goes to the portal (baseUrl)');
+  assert.equal(linkUrl.searchParams.get('server'), 'true');
+  assert.ok(linkUrl.searchParams.get('t'), 'one-time token t');
+  assert.equal(new URL(linkUrl.searchParams.get('redirectUrl'), MOCK).pathname, LINK_PATH);
   const portalText = await page.locator('body').innerText();
   assert.match(portalText, /Mock portal/);
   assert.match(portalText, /alice@example\.com/);

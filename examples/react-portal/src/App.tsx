@@ -1,9 +1,9 @@
-import { useAuth } from './auth/AuthProvider';
+import { useAuth } from 'nexudus-auth/react';
 import { SignInForm, describe } from './components/SignInForm';
 import { SignedIn } from './components/SignedIn';
 
 export function App({ baseUrl }: { baseUrl: string }) {
-  const { status, error } = useAuth();
+  const { auth, status, error } = useAuth();
   return (
     <>
       <header>
@@ -11,7 +11,7 @@ export function App({ baseUrl }: { baseUrl: string }) {
         <span className="muted">nexudus-auth · React example</span>
       </header>
       <main aria-busy={status === 'loading'}>
-        {status === 'error' && error ? (
+        {!auth && error ? (
           <p className="card notice error" role="alert">
             The sign-in client could not start: {describe(error)}
           </p>

@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { AuthProvider } from './auth/AuthProvider';
+import { NexudusAuthProvider } from 'nexudus-auth/react';
 import './styles.css';
 
 // The Nexudus API origin (e.g. https://myspace.spaces.nexudus.com); default: the page's own origin.
@@ -11,8 +11,8 @@ const root = document.getElementById('root');
 if (!root) throw new Error('#root is missing');
 createRoot(root).render(
   <StrictMode>
-    <AuthProvider options={{ baseUrl }}>
+    <NexudusAuthProvider options={{ baseUrl }}>
       <App baseUrl={baseUrl} />
-    </AuthProvider>
+    </NexudusAuthProvider>
   </StrictMode>,
 );

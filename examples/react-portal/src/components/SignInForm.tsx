@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { AuthError } from 'nexudus-auth';
-import { useAuth } from '../auth/AuthProvider';
+import { useAuth } from 'nexudus-auth/react';
 
 /** What to tell a person for each failure (codes of `AuthError`). */
 export function describe(error: AuthError): string {
@@ -26,12 +26,12 @@ export function describe(error: AuthError): string {
 }
 
 export function SignInForm() {
-  const { signIn, status, error } = useAuth();
+  const { signIn, status, pending, error } = useAuth();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [totp, setTotp] = useState('');
   const [sentCode, setSentCode] = useState(false);
-  const busy = status === 'signingIn' || status === 'loading';
+  const busy = pending || status === 'loading';
   // the server asks for the code (two_factor_auth_check) once the password is right
   const askCode = error?.code === 'two_factor_required' || totp !== '';
 
@@ -91,7 +91,7 @@ export function SignInForm() {
         </p>
       )}
       <button type="submit" disabled={busy || !email || !password}>
-        {status === 'signingIn' ? 'Signing in…' : status === 'loading' ? 'Loading…' : 'Sign in'}
+        {pending ? 'Signing in…' : status === 'loading' ? 'Loading…' : 'Sign in'}
       </button>
     </form>
   );

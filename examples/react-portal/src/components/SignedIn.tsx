@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { AuthError } from 'nexudus-auth';
-import { AuthenticatedLink } from '../auth/AuthenticatedLink';
-import { toAuthError, useAuth } from '../auth/AuthProvider';
+import { AuthenticatedLink, toAuthError, useAuth } from 'nexudus-auth/react';
 import { describe } from './SignInForm';
 
 interface Customer {
@@ -65,7 +64,7 @@ export function SignedIn({ baseUrl }: { baseUrl: string }) {
       </dl>
       <h2>Your invoices</h2>
       <p>
-        <AuthenticatedLink href="/portal/invoices/1042" className="button">
+        <AuthenticatedLink to="/portal/invoices/1042" className="button" onError={setError}>
           Open invoice #1042 in the portal
         </AuthenticatedLink>
       </p>

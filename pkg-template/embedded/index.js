@@ -1,0 +1,24 @@
+// nexudus-auth/embedded: the web build with the wasm inside the JavaScript (a string of one char per
+// byte), so loading the package is one request and needs no asset handling (esbuild, Rollup, a plain
+// <script type=module>). Same API and types as the main entry. In a browser init() starts right here,
+// during evaluation, so the main entry never fetches the .wasm file; in Node (SSR) only when called.
+import mainInit from '../index.js';
+import wasmChars from './nexudus_auth_bg.wasm.js';
+
+export { AuthError, NexudusAuth, RebillyAuth, endpoints, authenticatedLinkUrl } from '../index.js';
+
+let compiled;
+function compile() {
+  if (!compiled) {
+    const bytes = new Uint8Array(wasmChars.length);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = wasmChars.charCodeAt(i);
+    compiled = WebAssembly.compile(bytes);
+  }
+  return compiled;
+}
+
+/** The main entry's init(), with the inlined wasm as the default source. */
+export default function init(input) {
+  return mainInit(input === void 0 ? compile() : input);
+}
+if (typeof window == 'object' || typeof WorkerGlobalScope == 'function') init().catch(() => {});
