@@ -87,5 +87,8 @@ export const signIn = (page, extra = {}) =>
 /** The raw stored value under `key` in the page's localStorage. */
 export const stored = (page, key) => page.evaluate((k) => localStorage.getItem(k), key);
 
-/** Every console line of `page` that says the wasm panicked. */
-export const panics = (page) => page.consoleAll.filter((m) => /panicked/i.test(m.text));
+/**
+ * Every console line of `page` that says the wasm panicked: the hook's "nexudus-auth panicked" (debug and
+ * stable builds) or the bare trap of the release package (panic=immediate-abort, scripts/build.sh).
+ */
+export const panics = (page) => page.consoleAll.filter((m) => /panicked|RuntimeError: unreachable/i.test(m.text));
