@@ -123,7 +123,7 @@ fn values_the_browser_can_hand_over() {
     let dup = r#"{"access_token":1,"access_token":"A","expires_in":1}"#;
     let g = parse_token(&resp(200, dup), TokenCall::SignIn).unwrap();
     assert_eq!(g.access_token.secret(), "A");
-    let obj = Value::object([
+    let obj = Value::object(vec![
         ("access_token", Value::Num(1.0)),
         ("expires_in", Value::Num(5.0)),
         ("access_token", Value::Str("B".into())),
@@ -136,7 +136,7 @@ fn values_the_browser_can_hand_over() {
     // `JSON.parse("1e999")` is Infinity (serde_json refuses it, so it is built here directly);
     // an infinite or unstorable lifetime is refused.
     for n in [f64::INFINITY, f64::NAN, f64::MAX, 1e306] {
-        let v = Value::object([
+        let v = Value::object(vec![
             ("access_token", Value::Str("A".into())),
             ("expires_in", Value::Num(n)),
         ]);

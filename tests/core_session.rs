@@ -144,7 +144,7 @@ fn corrupt_stored_sessions_are_refused() {
         assert_eq!(e.status(), None);
     }
     // `JSON.parse` reads 1e999 as Infinity: an infinite expiry is refused too.
-    let inf = Value::object([
+    let inf = Value::object(vec![
         ("v", Value::Num(1.0)),
         ("accessToken", Value::Str("a".into())),
         ("expiresAt", Value::Num(f64::INFINITY)),

@@ -323,7 +323,7 @@ fn a_stored_session_without_received_at_reads_back_sanely() {
         assert!(x.same_as(&again) && x.same_sign_in(&again));
     }
     // An expiry before the epoch (a clock set to 1969) keeps the lifetime at zero, not negative.
-    let x = Session::from_value(&Value::object([
+    let x = Session::from_value(&Value::object(vec![
         ("v", Value::Num(1.0)),
         ("accessToken", Value::Str("a".into())),
         ("expiresAt", Value::Num(-5.0)),

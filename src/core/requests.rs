@@ -181,7 +181,7 @@ fn opt_num(v: Option<f64>) -> Value {
 /// {"email":"<email>","businessId":<id>|null}
 /// ```
 pub fn start_password_reset(base: &BaseUrl, email: &str, business_id: Option<f64>) -> HttpRequest {
-    let body = Value::object([
+    let body = Value::object(vec![
         ("email", Value::Str(email.into())),
         ("businessId", opt_num(business_id)),
     ]);
@@ -202,7 +202,7 @@ pub fn complete_password_reset(
     password: &Password,
     business_id: Option<f64>,
 ) -> HttpRequest {
-    let body = Value::object([
+    let body = Value::object(vec![
         ("Token", Value::Str(token.secret().into())),
         ("Password", Value::Str(password.secret().into())),
         ("BusinessId", opt_num(business_id)),

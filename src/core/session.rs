@@ -146,7 +146,7 @@ impl Session {
 
     /// The stored document (version 1).
     pub fn to_value(&self) -> Value {
-        Value::object([
+        Value::object(vec![
             ("v", Value::Num(SESSION_VERSION)),
             ("accessToken", Value::Str(self.access_token.secret().into())),
             ("tokenType", Value::Str(self.token_type.clone())),
@@ -248,7 +248,7 @@ impl RebillySession {
 
     /// `{"v":1,"token":"…","expiresAt":<ms>,"customerId":"…"}`.
     pub fn to_value(&self) -> Value {
-        Value::object([
+        Value::object(vec![
             ("v", Value::Num(SESSION_VERSION)),
             ("token", Value::Str(self.token.secret().into())),
             ("expiresAt", Value::Num(self.expires_at_ms)),

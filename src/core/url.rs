@@ -71,8 +71,10 @@ fn valid_host(host: &str) -> bool {
 /// removed) and the rest (starting at `/`, `?` or `#`, or empty). Rejects userinfo.
 fn split_origin(s: &str) -> Result<(String, &str), &'static str> {
     const SCHEME: &str = "URL must use https (http only for localhost)";
-    let (scheme, rest) = match s.find("://") {
-        Some(i) => (s.get(..i).unwrap_or(""), s.get(i + 3..).unwrap_or("")),
+    // The first ':' must open "://" (a char search: a `&str` pattern would pull in the
+    // two-way substring searcher). An http(s) scheme holds no ':', so this is the same split.
+    let (scheme, rest) = match s.split_once(':') {
+        Some((scheme, rest)) => (scheme, rest.strip_prefix("//").ok_or(SCHEME)?),
         None => return Err(SCHEME),
     };
     let https = scheme.eq_ignore_ascii_case("https");

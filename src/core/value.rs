@@ -32,7 +32,7 @@ pub enum Value {
 
 impl Value {
     /// An object from `(key, value)` pairs.
-    pub fn object<K: Into<String>>(members: impl IntoIterator<Item = (K, Value)>) -> Value {
+    pub fn object(members: Vec<(&str, Value)>) -> Value {
         Value::Obj(members.into_iter().map(|(k, v)| (k.into(), v)).collect())
     }
 

@@ -18,8 +18,8 @@ pub enum Message {
 impl Message {
     fn encode(&self) -> String {
         match self {
-            Message::SignedIn(s) => format!("I{s}"),
-            Message::Refreshed(s) => format!("R{s}"),
+            Message::SignedIn(s) => ["I", s].concat(),
+            Message::Refreshed(s) => ["R", s].concat(),
             Message::SignedOut => "O".into(),
         }
     }

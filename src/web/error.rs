@@ -21,24 +21,21 @@ extern "C" {
     ) -> JsAuthError;
 }
 
-/// Everything that can go wrong in the web layer. `Display` is the `AuthError` message.
+/// Everything that can go wrong in the web layer. `Display` is the `AuthError` message
+/// ([`WebError::message`], built without `core::fmt` so the formatting code stays out of the wasm).
 #[derive(Clone, Debug, Error)]
+#[error("{}", self.message())]
 pub enum WebError {
     /// The server answered and the core judged the answer (keeps `error`/`error_description`).
-    #[error(transparent)]
     Core(#[from] CoreError),
     /// `fetch` rejected: offline, DNS, CORS, connection dropped.
-    #[error("The server could not be reached. Check the connection and try again.")]
     Network,
     /// No answer within the configured `timeoutMs`; the request was aborted.
-    #[error("The server took too long to answer.")]
     Timeout,
     /// `auth.fetch` got a 401 for a request whose body was a one-shot stream, so it could not be
     /// retried with a refreshed token; reported to `onWarning` (the caller gets the 401 Response).
-    #[error("The server refused the token; the request body was a one-shot stream, so it was not retried.")]
     NotRetried,
     /// The chosen storage threw or answered something unusable.
-    #[error("{0}")]
     Storage(&'static str),
 }
 
@@ -65,6 +62,21 @@ impl WebError {
             WebError::Core(e) => e.retry_after_s(),
             _ => None,
         }
+    }
+
+    /// The `AuthError` message: short, human and secret-free.
+    pub fn message(&self) -> String {
+        String::from(match self {
+            WebError::Core(e) => return e.message(),
+            WebError::Network => {
+                "The server could not be reached. Check the connection and try again."
+            }
+            WebError::Timeout => "The server took too long to answer.",
+            WebError::NotRetried => {
+                "The server refused the token; the request body was a one-shot stream, so it was not retried."
+            }
+            WebError::Storage(why) => why,
+        })
     }
 
     /// Builds the JS `AuthError` (a real `Error` subclass) for this error.
@@ -95,7 +107,7 @@ impl WebError {
         }
         JsAuthError::new(
             self.code().as_str(),
-            &self.to_string(),
+            &self.message(),
             status.unwrap_or(JsValue::NULL),
             description.unwrap_or(JsValue::NULL),
             extra.into(),

@@ -5,10 +5,8 @@
 use super::error::WebError;
 use super::json;
 use crate::core::error::CoreError;
-use crate::core::http::{
-    HttpRequest, HttpResponse, Method, RequestBody, ResponseBody, MAX_BODY_BYTES,
-};
-use gloo_net::http::{Request, RequestBuilder, Response};
+use crate::core::http::{HttpRequest, HttpResponse, RequestBody, ResponseBody, MAX_BODY_BYTES};
+use gloo_net::http::{Request, Response};
 use gloo_timers::callback::Timeout;
 use std::cell::Cell;
 use std::rc::Rc;
@@ -64,21 +62,26 @@ impl Deadline {
     }
 }
 
+/// Builds the `Request` with `web_sys` and hands it to `gloo-net` (its `RequestBuilder` formats
+/// the URL with `format!`, which would pull `core::fmt` into the wasm).
 fn build(request: &HttpRequest, deadline: &Deadline) -> Result<Request, WebError> {
-    let mut builder = match request.method {
-        Method::Get => RequestBuilder::new(&request.url),
-        Method::Post => Request::post(&request.url),
-    };
+    let invalid = |_| WebError::config("invalid request");
+    let headers = web_sys::Headers::new().map_err(invalid)?;
     for (name, value) in &request.headers {
-        builder = builder.header(name, value);
+        headers.set(name, value).map_err(invalid)?;
     }
-    let builder = builder.abort_signal(Some(&deadline.signal()));
-    let built = match &request.body {
-        None => builder.build(),
-        Some(RequestBody::Form(text)) => builder.body(text.as_str()),
-        Some(RequestBody::Json(value)) => builder.body(json::stringify(value)),
-    };
-    built.map_err(|_| WebError::config("invalid request"))
+    let init = web_sys::RequestInit::new();
+    init.set_method(request.method.as_str());
+    init.set_headers(&headers);
+    init.set_signal(Some(&deadline.signal()));
+    match &request.body {
+        None => {}
+        Some(RequestBody::Form(text)) => init.set_body(&text.as_str().into()),
+        Some(RequestBody::Json(value)) => init.set_body(&json::stringify(value).into()),
+    }
+    web_sys::Request::new_with_str_and_init(&request.url, &init)
+        .map(Request::from)
+        .map_err(invalid)
 }
 
 /// Sends an already built request (the caller's own, for `auth.fetch`) under `deadline`.
