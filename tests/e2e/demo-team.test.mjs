@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { MOCK, mockApi, shot } from './lib.mjs';
-import { ctx, g, installDemoHooks, newContext, openDemo, signInWithPassword, waitSignedIn } from './demo-lib.mjs';
+import { MOBILE, ctx, g, installDemoHooks, newContext, openDemo, signInWithPassword, waitSignedIn } from './demo-lib.mjs';
 
 installDemoHooks();
 
@@ -64,16 +64,35 @@ describe('demo: protected files and team admins', () => {
     // The other tab follows, and can come back itself.
     await waitSignedIn(second, 'Erin Walsh');
     await second.locator('#acting-bar').waitFor({ state: 'visible' });
+    await second.locator('#status', { hasText: 'acting for a team member (switched in another tab)' }).waitFor();
     await second.getByRole('button', { name: 'Back to my account' }).click();
     await waitSignedIn(second, 'Alice Martin');
     await second.locator('#acting-bar').waitFor({ state: 'hidden' });
     await second.locator('#status', { hasText: 'back in your own account' }).waitFor();
     await waitSignedIn(page, 'Alice Martin');
     await page.locator('#acting-bar').waitFor({ state: 'hidden' });
+    await page.locator('#status', { hasText: 'back in your own account (switched in another tab)' }).waitFor();
     await page.locator('#team').waitFor({ state: 'visible' });
     assert.deepEqual((await teamEntries(page)).map((e) => e.id), [5, 6]);
     const stats = await mockApi('/mock/stats');
     assert.equal(stats.impersonate, 1);
+    g.assertClean();
+  });
+
+  test('mobile (375 px): the "Back to my account" bar and its button fit the screen', async () => {
+    await newContext(MOBILE);
+    const page = await openDemo();
+    await signInWithPassword(page, 'alice@example.com');
+    await waitSignedIn(page, 'Alice Martin');
+    await page.getByRole('button', { name: 'Sign in as Frank Osei' }).click();
+    await waitSignedIn(page, 'Frank Osei');
+    const bar = page.locator('#acting-bar');
+    await bar.waitFor({ state: 'visible' });
+    const button = await page.getByRole('button', { name: 'Back to my account' }).boundingBox();
+    assert.ok(button.x >= 0 && button.x + button.width <= 375, `the button is on screen: ${JSON.stringify(button)}`);
+    assert.ok(button.height >= 32, 'a usable touch target');
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 375, 'no horizontal scroll');
+    await shot(page, 'demo-mobile-375-acting');
     g.assertClean();
   });
 

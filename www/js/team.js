@@ -10,6 +10,8 @@ import { $, clearError, h, setStatus, withBusy } from './ui.js';
  */
 export function setupTeam({ auth, onSwitched }) {
   let profilesFor = null; // the access token the list was loaded with (dedupes loads)
+  let shown; // auth.impersonating as last shown (undefined: nothing shown yet)
+  let switching = false; // a switch started in this tab is under way (it announces itself)
 
   function focusHeading() {
     $('session-title').focus();
@@ -62,8 +64,11 @@ export function setupTeam({ auth, onSwitched }) {
 
   function impersonate(button, id, name) {
     clearError();
+    switching = true;
     withBusy(button, 'Switching…', async () => {
-      await auth.impersonate(id);
+      await auth.impersonate(id).finally(() => {
+        switching = false;
+      });
       onSwitched();
       setStatus(`You’re now acting for ${name}.`, 'info');
       focusHeading();
@@ -72,8 +77,11 @@ export function setupTeam({ auth, onSwitched }) {
 
   $('stop-acting').addEventListener('click', () => {
     clearError();
+    switching = true;
     withBusy($('stop-acting'), 'Switching back…', async () => {
-      await auth.stopImpersonating();
+      await auth.stopImpersonating().finally(() => {
+        switching = false;
+      });
       onSwitched();
       setStatus('You’re back in your own account.');
       focusHeading();
@@ -83,6 +91,11 @@ export function setupTeam({ auth, onSwitched }) {
   /** Shows the bar or the list for the current session. Idempotent; call after every change. */
   function update() {
     const acting = auth.impersonating;
+    if (shown !== undefined && acting !== shown && !switching) {
+      // The switch happened in another tab: say so here too.
+      setStatus(acting == null ? 'You’re back in your own account (switched in another tab).' : 'You’re now acting for a team member (switched in another tab).', 'info');
+    }
+    shown = acting;
     $('acting-bar').hidden = acting == null;
     if (acting != null) {
       $('team').hidden = true;
@@ -100,6 +113,7 @@ export function setupTeam({ auth, onSwitched }) {
 
   function hide() {
     profilesFor = null;
+    shown = undefined;
     $('team').hidden = true;
     $('acting-bar').hidden = true;
     $('team-list').replaceChildren();
