@@ -97,6 +97,7 @@ async function main() {
       render();
       setStatus('You’ve signed out. See you soon!');
     },
+    onSwitched: () => render(),
   });
 
   /** Chooses the member-portal view from the library's state. Idempotent. */
@@ -104,6 +105,9 @@ async function main() {
     const signedIn = Boolean(auth.session);
     if (signedIn) {
       if (activeView() !== 'session') {
+        // The step's messages ("Almost there — enter the code…") are done with; a flow that has
+        // something to say once signed in says it after this.
+        clearStatus();
         showView('session');
         if ($('tab-nexudus').getAttribute('aria-selected') === 'true') setHeading(TITLES.session);
         $('session-title').focus();

@@ -162,6 +162,7 @@ describe('demo sign-in page', () => {
     await page.locator('#totp-code').press('Enter');
     await waitSignedIn(page, 'Bob');
     await page.locator('#profile-email', { hasText: 'bob@example.com' }).waitFor();
+    assert.equal(await page.locator('#status').textContent(), '', 'the step\'s "Almost there" line is gone once signed in');
     g.assertClean([httpError(400, '/api/token')]);
   });
 

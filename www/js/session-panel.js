@@ -14,8 +14,10 @@ import {
   toMs,
   withBusy,
 } from './ui.js';
+import { setupTeam } from './team.js';
 
 const INVOICE_PATH = '/portal/invoices/1042';
+const INVOICE_PDF_PATH = '/api/public/billing/invoices/1042/pdf';
 const MAX_LOG = 50;
 
 /**
@@ -23,8 +25,10 @@ const MAX_LOG = 50;
  * @param {import('/pkg/index.js').NexudusAuth} ctx.auth
  * @param {() => void} ctx.beforeSignOut called just before auth.signOut() (events may fire inside it)
  * @param {() => void} ctx.onSignedOut   re-render after "Sign out"
+ * @param {() => void} ctx.onSwitched    re-render after "Sign in as…" / "Back to my account"
  */
-export function setupSessionPanel({ auth, beforeSignOut, onSignedOut }) {
+export function setupSessionPanel({ auth, beforeSignOut, onSignedOut, onSwitched }) {
+  const team = setupTeam({ auth, onSwitched });
   let ticker = null;
   let profileFor = null; // the access token the profile was loaded with (dedupes loads)
 
@@ -50,6 +54,7 @@ export function setupSessionPanel({ auth, beforeSignOut, onSignedOut }) {
       $('profile-name').textContent = name;
       $('profile-email').textContent = email;
       $('profile-avatar').textContent = initials(name, email);
+      team.setActingName(name);
     } catch (err) {
       profileFor = null;
       $('profile-name').textContent = 'Signed-in member';
@@ -82,6 +87,7 @@ export function setupSessionPanel({ auth, beforeSignOut, onSignedOut }) {
   function show() {
     tick();
     loadProfile();
+    team.update();
     if (!ticker) ticker = setInterval(tick, 1000);
   }
 
@@ -89,6 +95,7 @@ export function setupSessionPanel({ auth, beforeSignOut, onSignedOut }) {
     if (ticker) clearInterval(ticker);
     ticker = null;
     profileFor = null;
+    team.hide();
   }
 
   // ----- event log -----
@@ -126,6 +133,16 @@ export function setupSessionPanel({ auth, beforeSignOut, onSignedOut }) {
       const url = await auth.authenticatedLink(INVOICE_PATH);
       setStatus('Opening invoice #1042 in the portal…', 'info');
       location.assign(url);
+    });
+  });
+
+  $('download-pdf').addEventListener('click', () => {
+    clearError();
+    withBusy($('download-pdf'), 'Preparing…', async () => {
+      // The browser fetches the file itself (no bearer header): the URL carries a short-lived media token.
+      const url = await auth.mediaUrl(INVOICE_PDF_PATH);
+      h('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }).click();
+      setStatus('Invoice #1042 (PDF) opened in a new tab. Its link works for about a minute.');
     });
   });
 
