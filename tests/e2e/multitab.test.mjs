@@ -164,6 +164,9 @@ test('blocked storage falls back to memory with a storage warning', { timeout: 6
       auth.onWarning((w) => warnings.push({ code: w.code, isAuthError: w instanceof window.mod.AuthError }));
       const s = await auth.signIn({ email: 'alice@example.com', password: 'Passw0rd!' });
       const t = await auth.getAccessToken();
+      // the fallback found by `create` is announced on a later task (src/web/client.rs), which a
+      // throttled window may run only after the calls above: wait for it (up to 3 s) before dispose
+      for (const until = Date.now() + 3000; !warnings.length && Date.now() < until;) await new Promise((ok) => setTimeout(ok, 20));
       const r = { signedIn: auth.session?.accessToken === s.accessToken, token: t === s.accessToken, warnings };
       auth.dispose();
       return r;
