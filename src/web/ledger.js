@@ -1,7 +1,7 @@
-// The refresh ledger: the last session a lock holder wrote, kept in IndexedDB. Chromium does not
-// order localStorage after Web Locks (a tab that takes the lock may still read the old value, while
-// IndexedDB reads go through the browser process and are never stale: docs/PLATFORM.md#cross-tab-storage-order), so the lock's
-// double check reads this copy. Every failure resolves quietly (null / undefined): the ledger only
+// The refresh ledger: the last session a lock holder wrote, kept in IndexedDB. No engine orders
+// localStorage after Web Locks (a tab that takes the lock may still read the old value, while
+// IndexedDB after the hand-off was never stale in Chromium, Firefox or WebKit:
+// docs/PLATFORM.md#cross-tab-storage-order, docs/ENGINES.md), so the lock's double check reads this copy. Every failure resolves quietly (null / undefined): the ledger only
 // ever adds certainty, the caller works without it.
 const STORE = 'sessions';
 let opened;
