@@ -177,11 +177,11 @@ test('a 401 on a one-shot (ReadableStream) body is not retried and spends no ref
     const body = new ReadableStream({ start(c) { c.enqueue(bytes); c.close(); } });
     const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' };
     window.bufferNextBody = true;
-    window.warnings = [];
-    const off = window.auth.onWarning((w) => window.warnings.push({ name: w.name, code: w.code, message: w.message }));
+    const warnings = [];
+    const off = window.auth.onWarning((w) => warnings.push({ name: w.name, code: w.code, message: w.message }));
     const out = await window.attempt(window.auth.fetch(route, init));
     off();
-    return { ...out, warnings: window.warnings };
+    return { ...out, warnings };
   }, ROUTE);
   // The caller gets the server's 401 as its Response: a body that is gone is never sent again.
   assert.equal(r.ok, true, JSON.stringify(r.err));
