@@ -261,7 +261,7 @@ start_mock() {
   echo "   mock up (pid $MOCK_PID): $MOCK_URL"
   record mock check 1 0 "$(( $(_nx_now) - t0 ))" "pid $MOCK_PID, $MOCK_URL"
 }
-if ! selected mock-build mock wasm-chromium wasm-firefox e2e; then
+if ! selected mock-build mock wasm-chromium wasm-firefox e2e e2e-firefox e2e-webkit bundlers; then
   skip mock "$NOT_SELECTED (and no level that needs it is)"
 elif [ ! -f "$ROOT/mock-server/Cargo.toml" ]; then
   skip mock "no mock-server/ crate yet"
