@@ -261,7 +261,7 @@ start_mock() {
   echo "   mock up (pid $MOCK_PID): $MOCK_URL"
   record mock check 1 0 "$(( $(_nx_now) - t0 ))" "pid $MOCK_PID, $MOCK_URL"
 }
-if ! selected mock-build mock wasm-chromium wasm-firefox e2e; then
+if ! selected mock-build mock wasm-chromium wasm-firefox e2e e2e-firefox e2e-webkit bundlers; then
   skip mock "$NOT_SELECTED (and no level that needs it is)"
 elif [ ! -f "$ROOT/mock-server/Cargo.toml" ]; then
   skip mock "no mock-server/ crate yet"
@@ -301,17 +301,27 @@ if [ -n "${NEXUDUS_E2E_FILES:-}" ]; then
 else
   mapfile -t E2E_FILES < <(cd "$ROOT" && find tests/e2e -name '*.test.mjs' -not -path '*/node_modules/*' 2>/dev/null | sort)
 fi
+# node_tests <counts-name> <file>...: node --test over the files one at a time, the spec report on
+# stdout and the counts into $LOG_DIR/<counts-name>.counts.json (read back by node_counts). The
+# caller's VAR=value prefixes reach the tests (bash exports them for the function's commands).
+node_tests() {
+  local name=$1; shift
+  tmo node --test --test-concurrency=1 \
+    --test-reporter=spec --test-reporter-destination=stdout \
+    --test-reporter="$ROOT/scripts/test-counts-reporter.mjs" --test-reporter-destination="$LOG_DIR/$name.counts.json" \
+    "$@"
+}
+# e2e_deps: tests/e2e/node_modules (playwright-core) from its lock file, unless already there.
+e2e_deps() {
+  [ -d "$ROOT/tests/e2e/node_modules/playwright-core" ] || (cd "$ROOT/tests/e2e" && tmo npm ci --no-audit --no-fund)
+}
 e2e_tests() {
   if [ -f tests/e2e/package-lock.json ]; then
     (cd tests/e2e && tmo npm ci --no-audit --no-fund) || return
   elif [ -f tests/e2e/package.json ]; then
     (cd tests/e2e && tmo npm install --no-audit --no-fund) || return
   fi
-  NEXUDUS_MOCK_URL="$MOCK_URL" CHROMIUM=/usr/bin/chromium PKG_DIR="$ROOT/pkg" \
-    tmo node --test --test-concurrency=1 \
-      --test-reporter=spec --test-reporter-destination=stdout \
-      --test-reporter="$ROOT/scripts/test-counts-reporter.mjs" --test-reporter-destination="$LOG_DIR/e2e.counts.json" \
-      "${E2E_FILES[@]}"
+  NEXUDUS_MOCK_URL="$MOCK_URL" CHROMIUM=/usr/bin/chromium PKG_DIR="$ROOT/pkg" node_tests e2e "${E2E_FILES[@]}"
 }
 if ! selected e2e; then
   skip e2e "$NOT_SELECTED"
@@ -328,13 +338,10 @@ fi
 # here the same test bodies drive Firefox (geckodriver) and WebKitGTK (WebKitWebDriver), see docs/ENGINES.md.
 ENGINE_FILES=(tests/e2e/multitab.test.mjs tests/e2e/engines-probe.test.mjs tests/e2e/engines-load.test.mjs)
 e2e_engine() {  # e2e_engine <firefox|webkit>
-  [ -d tests/e2e/node_modules/playwright-core ] || (cd tests/e2e && tmo npm ci --no-audit --no-fund) || return
+  e2e_deps || return
   NEXUDUS_MOCK_URL="$MOCK_URL" PKG_DIR="$ROOT/pkg" E2E_ENGINE="$1" \
     GECKODRIVER="${NEXUDUS_GECKODRIVER:-$HOME/.cargo/bin/geckodriver}" \
-    tmo node --test --test-concurrency=1 \
-      --test-reporter=spec --test-reporter-destination=stdout \
-      --test-reporter="$ROOT/scripts/test-counts-reporter.mjs" --test-reporter-destination="$LOG_DIR/e2e-$1.counts.json" \
-      "${ENGINE_FILES[@]}"
+    node_tests "e2e-$1" "${ENGINE_FILES[@]}"
 }
 for engine in firefox webkit; do
   if ! selected "e2e-$engine"; then
@@ -360,14 +367,8 @@ bundler_matrix() {
     (cd "$dir" && npm_config_cache=$cache tmo npm ci --no-audit --no-fund --prefer-offline) || return
     touch "$stamp"
   fi
-  if [ ! -d "$ROOT/tests/e2e/node_modules/playwright-core" ]; then
-    (cd "$ROOT/tests/e2e" && tmo npm ci --no-audit --no-fund) || return
-  fi
-  NEXUDUS_MOCK_URL="$MOCK_URL" CHROMIUM=/usr/bin/chromium PKG_DIR="$ROOT/pkg" \
-    tmo node --test --test-concurrency=1 \
-      --test-reporter=spec --test-reporter-destination=stdout \
-      --test-reporter="$ROOT/scripts/test-counts-reporter.mjs" --test-reporter-destination="$LOG_DIR/bundlers.counts.json" \
-      "$dir/matrix.test.mjs"
+  e2e_deps || return
+  NEXUDUS_MOCK_URL="$MOCK_URL" CHROMIUM=/usr/bin/chromium PKG_DIR="$ROOT/pkg" node_tests bundlers "$dir/matrix.test.mjs"
 }
 if ! selected bundlers; then
   skip bundlers "$NOT_SELECTED"

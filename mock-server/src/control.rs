@@ -1,5 +1,6 @@
 //! Mock-only control endpoints (`/mock/*`) for the demo page and the tests.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -183,25 +184,36 @@ pub async fn post_reset(State(state): State<Arc<AppState>>) -> Response {
 /// `POST /mock/revoke` `{clientId}`: every refresh token bound to that client_id dies, as when
 /// the customer is signed out on the server (the next refresh answers `invalid_grant`).
 pub async fn post_revoke(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
-    let obj = match body_object(&body) {
-        Ok(o) => o,
-        Err(e) => return bad(e),
-    };
-    let Some(client_id) = obj.get("clientId").and_then(Value::as_str) else {
-        return bad("clientId must be a string");
-    };
-    let mut inner = state.lock();
-    let before = inner.refresh_tokens.len();
-    inner.refresh_tokens.retain(|_, g| g.client_id != client_id);
-    let revoked = before - inner.refresh_tokens.len();
-    json(StatusCode::OK, &json!({ "revoked": revoked }))
+    revoke_for_client(
+        &state,
+        &body,
+        |inner| &mut inner.refresh_tokens,
+        |g| &g.client_id,
+    )
 }
 
 /// `POST /mock/revoke-access` `{clientId}`: every access token issued to that client_id is refused
 /// from now on (401 on protected routes), as when the server ends a session early; its refresh
 /// tokens still work, so a client can recover by refreshing.
 pub async fn post_revoke_access(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
-    let obj = match body_object(&body) {
+    revoke_for_client(
+        &state,
+        &body,
+        |inner| &mut inner.access_tokens,
+        |g| &g.client_id,
+    )
+}
+
+/// The body of both revoke endpoints: drops every grant of the token table `tokens` picks whose
+/// client id (`client_of`) is the body's `clientId`; answers `{revoked: n}`, or 400 for a body
+/// without a string `clientId`.
+fn revoke_for_client<G>(
+    state: &AppState,
+    body: &[u8],
+    tokens: fn(&mut Inner) -> &mut HashMap<String, G>,
+    client_of: fn(&G) -> &str,
+) -> Response {
+    let obj = match body_object(body) {
         Ok(o) => o,
         Err(e) => return bad(e),
     };
@@ -209,9 +221,10 @@ pub async fn post_revoke_access(State(state): State<Arc<AppState>>, body: Bytes)
         return bad("clientId must be a string");
     };
     let mut inner = state.lock();
-    let before = inner.access_tokens.len();
-    inner.access_tokens.retain(|_, g| g.client_id != client_id);
-    let revoked = before - inner.access_tokens.len();
+    let table = tokens(&mut inner);
+    let before = table.len();
+    table.retain(|_, g| client_of(g) != client_id);
+    let revoked = before - table.len();
     json(StatusCode::OK, &json!({ "revoked": revoked }))
 }
 

@@ -44,12 +44,7 @@ async fn cors_preflight_and_headers() {
     let r = m.sign_in("nobody@example.com", None).await;
     assert_eq!(r.header("access-control-allow-origin"), Some("*"));
     let from_page = m
-        .send(
-            "GET",
-            "/mock/users",
-            &[("origin", "http://127.0.0.1:9")],
-            "",
-        )
+        .get_with("/mock/users", &[("origin", "http://127.0.0.1:9")])
         .await;
     assert_eq!(
         from_page.header("access-control-allow-origin"),

@@ -74,11 +74,9 @@ async fn status_faults_and_retry_after() {
     let mut seen = Vec::new();
     for _ in 0..5 {
         let r = m
-            .send(
-                "GET",
+            .get_with(
                 "/api/public/billing/customer",
                 &[("origin", "http://app.test")],
-                "",
             )
             .await;
         assert_eq!(

@@ -12,11 +12,7 @@ async fn revoke_kills_a_clients_refresh_tokens_and_reset_user_restores_a_user() 
     let t = m.signed_in("alice@example.com", Some("portal-a")).await;
     let other = m.signed_in("alice@example.com", Some("portal-b")).await;
     let r = m
-        .post(
-            "/mock/revoke",
-            &[("content-type", "application/json")],
-            r#"{"clientId":"portal-a"}"#,
-        )
+        .post_json("/mock/revoke", &json!({"clientId": "portal-a"}))
         .await;
     assert_eq!(r.json()["revoked"], 1);
     let dead = m
@@ -48,11 +44,7 @@ async fn revoke_kills_a_clients_refresh_tokens_and_reset_user_restores_a_user() 
         "carol has reset"
     );
     let ok = m
-        .post(
-            "/mock/reset-user",
-            &[("content-type", "application/json")],
-            r#"{"email":"carol@example.com"}"#,
-        )
+        .post_json("/mock/reset-user", &json!({"email": "carol@example.com"}))
         .await;
     assert_eq!(ok.status, 200);
     assert_eq!(
@@ -60,11 +52,7 @@ async fn revoke_kills_a_clients_refresh_tokens_and_reset_user_restores_a_user() 
         "must_reset_password"
     );
     let missing = m
-        .post(
-            "/mock/reset-user",
-            &[("content-type", "application/json")],
-            r#"{"email":"x@y.z"}"#,
-        )
+        .post_json("/mock/reset-user", &json!({"email": "x@y.z"}))
         .await;
     assert_eq!(missing.status, 404);
 }

@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { PAGES as PAGES_ORIGIN, guard, launch, mockApi } from './lib.mjs';
 import { ALICE, PASSWORD, installHelpers, panics, recordConsole, sleep, uid } from './seclib.mjs';
+import { assertNoFailures, assertRefreshRate, initLoad, loadTotals, runLoad } from './load-loop.mjs';
 
 const PAGES = Number(process.env.LOAD_PAGES ?? 50);
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 30);
@@ -35,12 +36,8 @@ async function openPage(context, options) {
   await installHelpers(page);
   await page.evaluate(async (opts) => {
     window.auth = await window.mod.NexudusAuth.create({ baseUrl: window.API, ...opts });
-    window.load = { calls: 0, lastCallAt: 0, fetches: 0, failures: [], signOuts: 0, expired: 0, refreshedEvents: 0, done: false };
-    window.auth.onChange((ev) => {
-      if (ev === 'SIGNED_OUT') window.load.signOuts++;
-      if (ev === 'TOKEN_REFRESHED') window.load.refreshedEvents++;
-    });
   }, options);
+  await page.evaluate(initLoad);
   return page;
 }
 
@@ -63,51 +60,16 @@ test(`${PAGES} pages share one session with a ${TTL_S} s token for ${SECONDS} s`
   const statsBefore = await mockApi('/mock/stats');
   const refreshesBefore = statsBefore.refreshByClientId?.[clientId] ?? 0;
   const start = Date.now();
-  await Promise.all(pages.map((p, n) => p.evaluate(({ ms, n }) => {
-    const until = Date.now() + ms;
-    const exp = (t) => JSON.parse(atob(t.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))).exp * 1000;
-    const L = window.load;
-    (async () => {
-      await new Promise((r) => setTimeout(r, Math.random() * 250)); // spread the pages
-      for (let i = 0; Date.now() < until; i++) {
-        try {
-          const t = await window.auth.getAccessToken();
-          L.calls++;
-          L.lastCallAt = Date.now();
-          if (exp(t) <= Date.now()) L.failures.push(`expired token (${Date.now() - exp(t)} ms past exp)`);
-          if ((i + n) % 8 === 0) {
-            const r = await window.auth.fetch('/api/public/billing/customer');
-            L.fetches++;
-            if (r.status !== 200) L.failures.push(`auth.fetch ${r.status}`);
-            await r.text();
-          }
-        } catch (e) {
-          L.failures.push(`${e?.code ?? e}: ${e?.message ?? ''}`);
-          if (e?.code === 'session_expired') L.expired++;
-        }
-        await new Promise((r) => setTimeout(r, 250));
-      }
-      L.done = true;
-    })();
-  }, { ms: SECONDS * 1000, n })));
+  await Promise.all(pages.map((p, n) => p.evaluate(runLoad, { ms: SECONDS * 1000, n })));
   await sleep(SECONDS * 1000);
   for (const p of pages) await p.waitForFunction(() => window.load.done, null, { timeout: 20_000, polling: 100 });
   const duration = (Date.now() - start) / 1000;
   const refreshes = ((await mockApi('/mock/stats')).refreshByClientId?.[clientId] ?? 0) - refreshesBefore;
   const per = await Promise.all(pages.map((p) => p.evaluate(() => window.load)));
-  const sum = (k) => per.reduce((a, l) => a + (Array.isArray(l[k]) ? l[k].length : l[k]), 0);
-  const totals = {
-    pages: pages.length, duration: Number(duration.toFixed(1)), refreshes, getAccessTokenCalls: sum('calls'),
-    fetches: sum('fetches'), failures: sum('failures'), signOuts: sum('signOuts'), sessionExpired: sum('expired'), openMs,
-  };
+  const totals = { pages: pages.length, duration: Number(duration.toFixed(1)), refreshes, ...loadTotals(per), openMs };
   console.log(`load: ${JSON.stringify(totals)}`);
-  const failures = per.flatMap((l, i) => l.failures.map((f) => `page ${i}: ${f}`));
-  assert.deepEqual(failures.slice(0, 10), [], `${failures.length} failures`);
-  assert.equal(totals.signOuts, 0, 'no SIGNED_OUT');
-  assert.equal(totals.sessionExpired, 0, 'no session_expired');
-  const bound = 1.5 * SECONDS / (TTL_S / 2) + 2;
-  assert.ok(refreshes >= 1, 'the session was refreshed');
-  assert.ok(refreshes <= bound, `about one refresh per window: ${refreshes} > ${bound}`);
+  assertNoFailures(per, 'page');
+  assertRefreshRate(refreshes, SECONDS, TTL_S);
   const until = start + SECONDS * 1000;
   for (const [i, l] of per.entries()) {
     assert.ok(l.calls >= SECONDS / 3, `page ${i} kept calling: ${l.calls} calls in ${SECONDS} s`);

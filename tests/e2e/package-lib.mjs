@@ -2,11 +2,12 @@
 // package and the example, a child-process runner, brotli sizing, and the static server that serves the
 // built example and the installed tarball.
 import { spawn } from 'node:child_process';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants as zlibConstants } from 'node:zlib';
+import { fileUnder, notFound, sendFile } from './static-files.mjs';
 
 export const HERE = dirname(fileURLToPath(import.meta.url));
 export const ROOT = resolve(HERE, '..', '..');
@@ -54,17 +55,6 @@ export const brotli = (buf) =>
     params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: buf.length },
   }).length;
 
-const TYPES_BY_EXT = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-};
-
 /**
  * A static server on a free loopback port: examples/react-portal/dist at /examples/react-portal/, and the
  * installed tarball (examples/react-portal/node_modules/nexudus-auth) at /nexudus-auth/.
@@ -82,24 +72,23 @@ export async function serveStatic() {
     }
     const hit = roots.find(([prefix]) => path.startsWith(prefix));
     if (!hit) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      notFound(res);
       return;
     }
     const [prefix, root, spa] = hit;
-    let file = resolve(root, `.${path.slice(prefix.length - 1)}`);
-    if (!file.startsWith(root)) {
+    let file = fileUnder(root, prefix, path);
+    if (file === null) {
       res.writeHead(403).end();
       return;
     }
     if (!existsSync(file) || statSync(file).isDirectory()) {
       if (!spa || extname(file)) {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+        notFound(res);
         return;
       }
       file = join(root, 'index.html'); // SPA fallback
     }
-    res.writeHead(200, { 'content-type': TYPES_BY_EXT[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-    createReadStream(file).pipe(res);
+    sendFile(res, file);
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   cleanups.push(() => new Promise((r) => server.close(() => r())));

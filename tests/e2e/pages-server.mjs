@@ -10,22 +10,11 @@
 // redirected to the API origin. A test can add pages or headers of its own (setPage): a document
 // fulfilled by Playwright instead would have no address, and Chromium's Local Network Access would
 // then refuse its calls to the loopback API.
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { extname, join, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileHeaders, fileUnder, notFound, sendFile } from './static-files.mjs';
 
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.ts': 'text/plain; charset=utf-8',
-};
 
 /** index.html naming the API origin (meta) and allowed to connect to it (CSP). */
 function demoIndex(file, api) {
@@ -74,27 +63,21 @@ export async function servePages({ api, www, pkg, port = 0 }) {
       return;
     }
     const [prefix, root] = roots.find(([p]) => path.startsWith(p));
-    let file = resolve(root, `.${path.slice(prefix.length - 1)}`);
-    if (file !== root && !file.startsWith(root + sep)) {
+    let file = fileUnder(root, prefix, path);
+    if (file === null) {
       res.writeHead(403).end();
       return;
     }
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
     if (!existsSync(file)) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      notFound(res);
       return;
     }
-    const headers = {
-      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-      'cache-control': 'no-store',
-      ...page.headers,
-    };
     if (file === join(resolve(www), 'index.html')) {
-      res.writeHead(200, headers).end(demoIndex(file, api));
+      res.writeHead(200, fileHeaders(file, page.headers)).end(demoIndex(file, api));
       return;
     }
-    res.writeHead(200, headers);
-    createReadStream(file).pipe(res);
+    sendFile(res, file, page.headers);
   });
   await new Promise((ok, fail) => {
     server.once('error', fail);
