@@ -58,6 +58,23 @@ const CHROMIUM_ARGS = [
  * Launches headless Chromium (Debian's, or `$CHROMIUM`). `opts` are passed to
  * `chromium.launch` and override the defaults; `opts.args` are appended.
  */
+/** A unique name (storage key, client id) so tests never share state. */
+export const uid = (p) => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+
+/** Opens a test page (PAGES) in `context` and creates `window.auth` with `options` against the API
+ * (MOCK); its onChange events go to `window.events` as `[event, accessToken]`. */
+export async function openClient(context, options) {
+  const page = await context.newPage();
+  await page.goto(`${PAGES}/blank.html`);
+  await page.evaluate(async (opts) => {
+    const { NexudusAuth } = await import('/pkg/index.js');
+    window.events = [];
+    window.auth = await NexudusAuth.create(opts);
+    window.auth.onChange((event, session) => window.events.push([event, session && session.accessToken]));
+  }, { baseUrl: MOCK, ...options });
+  return page;
+}
+
 export async function launch(opts = {}) {
   const { args = [], ...rest } = opts;
   return chromium.launch({

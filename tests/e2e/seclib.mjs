@@ -16,7 +16,7 @@ export const PASSWORD = 'Passw0rd!';
 export const ALICE = 'alice@example.com';
 
 /** A unique id for storage keys and client ids, so tests never share state on the mock. */
-export const uid = (p) => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+export { uid } from './lib.mjs';
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 

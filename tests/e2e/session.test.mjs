@@ -3,26 +3,11 @@
 // one refresh for N stale tabs, sign-out reaching every tab, a failed refresh keeping the session, storage kinds.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { MOCK, PAGES, launch, mockApi, guard } from './lib.mjs';
+import { MOCK, PAGES, launch, mockApi, guard, openClient, uid } from './lib.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
-
-const uid = (p) => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-
-/** Opens a test page (PAGES) and creates `window.auth` with `options` against the API (MOCK). */
-async function openClient(context, options) {
-  const page = await context.newPage();
-  await page.goto(`${PAGES}/blank.html`);
-  await page.evaluate(async (opts) => {
-    const { NexudusAuth } = await import('/pkg/index.js');
-    window.events = [];
-    window.auth = await NexudusAuth.create(opts);
-    window.auth.onChange((event, session) => window.events.push([event, session && session.accessToken]));
-  }, { baseUrl: MOCK, ...options });
-  return page;
-}
 
 const signIn = (page, clientId) =>
   page.evaluate((clientId) => window.auth.signIn({ email: 'alice@example.com', password: 'Passw0rd!', clientId }), clientId);

@@ -4,7 +4,7 @@
 // administers erin (5) and frank (6); bob (2) administers no team.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { MOCK, PAGES, guard, launch, mockApi, resetMock } from './lib.mjs';
+import { MOCK, guard, launch, mockApi, openClient as openTestClient, resetMock, uid } from './lib.mjs';
 
 const PASSWORD = 'Passw0rd!';
 const ALICE = 'nexudus.portal.alice@example.com';
@@ -21,20 +21,8 @@ beforeEach(async () => {
   await resetMock();
 });
 
-const uid = (p) => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-
-/** Opens blank.html (PAGES) and creates `window.auth` (its onChange events in `window.events`). */
-async function openClient(context, options) {
-  const page = await context.newPage();
-  await page.goto(`${PAGES}/blank.html`);
-  await page.evaluate(async (opts) => {
-    const { NexudusAuth } = await import('/pkg/index.js');
-    window.events = [];
-    window.auth = await NexudusAuth.create(opts);
-    window.auth.onChange((event, session) => window.events.push([event, session && session.accessToken]));
-  }, { baseUrl: MOCK, autoRefresh: false, ...options });
-  return page;
-}
+/** Opens blank.html (PAGES) and creates `window.auth` (autoRefresh off; events in `window.events`). */
+const openClient = (context, options) => openTestClient(context, { autoRefresh: false, ...options });
 
 const signIn = (page, email) => page.evaluate(([email, password]) => window.auth.signIn({ email, password }), [email, PASSWORD]);
 
