@@ -185,6 +185,16 @@ fn expiry_helpers() {
     assert!(!s.is_expired(99_999.0));
     assert!(s.is_expired(100_000.0));
     assert!(!s.needs_refresh(f64::NAN, 60_000.0));
+    // The refresh point is never after the expiry, whatever the leeway or lifetime.
+    for leeway in [0.0, 1.0, 60_000.0, 3_600_000.0] {
+        assert!(
+            s.needs_refresh(100_000.0, leeway),
+            "expired ⇒ due (leeway {leeway})"
+        );
+    }
+    let unknown = r#"{"v":1,"accessToken":"a","expiresAt":100000,"clientId":"c"}"#;
+    let u = Session::from_value(&reread(unknown)).unwrap();
+    assert!(u.needs_refresh(100_000.0, 0.0) && u.needs_refresh(100_000.0, 60_000.0));
     assert_eq!(
         default_client_id("bob@example.com"),
         "nexudus.portal.bob@example.com"

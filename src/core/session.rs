@@ -218,7 +218,8 @@ impl Session {
         }
     }
 
-    /// `true` from the refresh point on (see [`Lifetime::refresh_at`]).
+    /// `true` from the refresh point on (see [`Lifetime::refresh_at`]); the refresh point is never
+    /// after the expiry, so an expired token always needs a refresh.
     pub fn needs_refresh(&self, now_ms: f64, leeway_ms: f64) -> bool {
         now_ms >= self.lifetime().refresh_at(leeway_ms)
     }

@@ -352,8 +352,7 @@ impl Client {
         }
         let admin = self.store.aside().await.ok_or(CoreError::NotSignedIn)?;
         let now = now_ms();
-        let admin = if admin.needs_refresh(now, self.cfg.refresh_leeway_ms) || admin.is_expired(now)
-        {
+        let admin = if admin.needs_refresh(now, self.cfg.refresh_leeway_ms) {
             self.refreshed(&admin).await?
         } else {
             admin

@@ -12,15 +12,6 @@ use std::cell::Cell;
 use std::rc::Rc;
 use web_sys::AbortController;
 
-/// Browsers keep timeouts as a signed 32-bit number of ms; a longer delay would fire at once.
-pub const MAX_DELAY_MS: f64 = 2_147_483_647.0;
-
-/// A delay for `setTimeout`: rounded up (a timer may fire a fraction of a ms early) and
-/// clamped to what browsers accept.
-pub fn timer_delay(ms: f64) -> u32 {
-    ms.ceil().clamp(0.0, MAX_DELAY_MS) as u32
-}
-
 /// A request timeout: an `AbortController` aborted by a timer (cancelled when dropped).
 pub struct Deadline {
     controller: AbortController,

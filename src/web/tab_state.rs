@@ -5,7 +5,6 @@
 
 use super::error::WebError;
 use super::events::Subscribers;
-use super::fetch::timer_delay;
 use crate::core::scheduler::{Phase, RefreshOutcome, Scheduler, SchedulerConfig};
 use crate::core::session::Session;
 use crate::core::sync::{adopt_event, AuthEvent};
@@ -18,6 +17,15 @@ use wasm_bindgen_futures::JsFuture;
 /// Milliseconds since the Unix epoch, as `Date.now()`.
 pub fn now_ms() -> f64 {
     js_sys::Date::now()
+}
+
+/// Browsers keep timeouts as a signed 32-bit number of ms; a longer delay would fire at once.
+const MAX_DELAY_MS: f64 = 2_147_483_647.0;
+
+/// A delay for `setTimeout`: rounded up (a timer may fire a fraction of a ms early) and
+/// clamped to what browsers accept.
+pub fn timer_delay(ms: f64) -> u32 {
+    ms.ceil().clamp(0.0, MAX_DELAY_MS) as u32
 }
 
 /// A number in `[0, 1)` from `Math.random()`, used as refresh jitter so tabs do not align.
@@ -75,7 +83,7 @@ impl TabState {
         self.session
             .borrow()
             .as_ref()
-            .is_some_and(|s| s.needs_refresh(now, self.leeway_ms) || s.is_expired(now))
+            .is_some_and(|s| s.needs_refresh(now, self.leeway_ms))
     }
 
     /// Whether there is no session or it has expired.

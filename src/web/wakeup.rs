@@ -2,9 +2,8 @@
 //! wake-up listeners (`focus`, `online`, `pageshow`, `visibilitychange`), because background
 //! tabs throttle timers and a sleeping laptop fires none (docs/PLATFORM.md#throttled-timers).
 
-use super::fetch::timer_delay;
 use super::refresher::{Mode, Refresher};
-use super::tab_state::{now_ms, TabState};
+use super::tab_state::{now_ms, timer_delay, TabState};
 use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
 use std::cell::{Cell, RefCell};
