@@ -87,9 +87,7 @@ impl Refresher {
     /// `getAccessToken()`: the current token, refreshed first when due. A failed refresh is
     /// only an error once the token has expired; until then the still-valid token is returned.
     pub async fn access_token(self: &Rc<Self>) -> Result<String, WebError> {
-        if self.state.current().is_none() {
-            return Err(CoreError::NotSignedIn.into());
-        }
+        // Signed out is never due, and then there is no token below.
         if self.state.is_due(now_ms()) {
             if let Err(e) = self.refresh(Mode::OnDemand).await {
                 if self.state.is_expired(now_ms()) {
@@ -98,8 +96,7 @@ impl Refresher {
             }
         }
         self.state
-            .current()
-            .map(|s| s.access_token.secret().to_string())
+            .access_token()
             .ok_or(CoreError::NotSignedIn.into())
     }
 

@@ -70,6 +70,14 @@ impl TabState {
         self.session.borrow().clone()
     }
 
+    /// The current access token, copied (without copying the rest of the session).
+    pub fn access_token(&self) -> Option<String> {
+        self.session
+            .borrow()
+            .as_ref()
+            .map(|s| s.access_token.secret().to_string())
+    }
+
     /// The session as the plain JS object of the contract, or null.
     pub fn session_js(&self) -> JsValue {
         self.session
