@@ -193,7 +193,7 @@ fn oauth_errors_map_to_codes() {
     assert!(matches!(&e, CoreError::OAuth { error, .. } if error == "invalid_client"));
     let e = token_err(400, r#"{"error":"invalid_grant"}"#, TokenCall::SignIn);
     assert_eq!(e.description(), None);
-    assert_eq!(e.message(), "The email or password is incorrect");
+    assert_eq!(e.message(), "Wrong email or password");
 
     let e = token_err(
         400,

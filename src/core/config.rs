@@ -111,16 +111,12 @@ impl Config {
             .filter(|s| !s.trim().is_empty())
             .ok_or(CoreError::InvalidConfig("baseUrl is required"))?;
         let base_url = BaseUrl::parse(&base).map_err(|_| {
-            CoreError::InvalidConfig(
-                "baseUrl must be an https URL (http only for localhost) without query, fragment or credentials",
-            )
+            CoreError::InvalidConfig("baseUrl must be an https URL (http on localhost)")
         })?;
         let portal_url = match input.portal_url {
             None => base_url.clone(),
             Some(p) => BaseUrl::parse(&p).map_err(|_| {
-                CoreError::InvalidConfig(
-                    "portalUrl must be an https URL (http only for localhost) without query, fragment or credentials",
-                )
+                CoreError::InvalidConfig("portalUrl must be an https URL (http on localhost)")
             })?,
         };
         if let Some(c) = &input.client_id {

@@ -67,23 +67,23 @@ impl ErrorCode {
         }
     }
 
-    /// A short human sentence for the code, without any server text.
+    /// A short human phrase for the code, without any server text.
     pub fn default_message(self) -> &'static str {
         match self {
-            ErrorCode::InvalidCredentials => "The email or password is incorrect",
-            ErrorCode::TwoFactorRequired => "A two-factor authentication code is required",
-            ErrorCode::PasswordResetRequired => "The password must be reset before signing in",
-            ErrorCode::UnsupportedGrantType => "The server did not accept the sign-in request",
-            ErrorCode::SessionExpired => "The session has expired; please sign in again",
-            ErrorCode::TokenInvalid => "The token is invalid, expired or already used",
-            ErrorCode::TokenRejected => "The token was rejected by the server",
-            ErrorCode::PasswordPolicy => "The new password does not meet the password policy",
-            ErrorCode::Unauthorized => "Not signed in, or the session is no longer valid",
-            ErrorCode::Network => "The server could not be reached",
-            ErrorCode::Timeout => "The request timed out",
-            ErrorCode::Server => "The server could not process the request",
-            ErrorCode::BadResponse => "The server sent an unexpected response",
-            ErrorCode::Storage => "The session could not be stored",
+            ErrorCode::InvalidCredentials => "Wrong email or password",
+            ErrorCode::TwoFactorRequired => "Two-factor code required",
+            ErrorCode::PasswordResetRequired => "Password reset required",
+            ErrorCode::UnsupportedGrantType => "Sign-in method refused",
+            ErrorCode::SessionExpired => "Session expired",
+            ErrorCode::TokenInvalid => "Token invalid, expired or used",
+            ErrorCode::TokenRejected => "Token rejected",
+            ErrorCode::PasswordPolicy => "Password refused by the policy",
+            ErrorCode::Unauthorized => "Not signed in or session revoked",
+            ErrorCode::Network => "Server unreachable",
+            ErrorCode::Timeout => "Timed out",
+            ErrorCode::Server => "Server error",
+            ErrorCode::BadResponse => "Unexpected response",
+            ErrorCode::Storage => "Storage failed",
             ErrorCode::InvalidConfig => "Invalid configuration",
         }
     }

@@ -155,7 +155,7 @@ pub fn media_token(base: &BaseUrl, access: &AccessToken) -> HttpRequest {
 /// ```
 pub fn impersonation_token(base: &BaseUrl, access: &AccessToken, coworker_id: u64) -> HttpRequest {
     let mut path = String::from("/api/public/coworkers/");
-    path.push_str(&coworker_id.to_string());
+    path.push_str(itoa::Buffer::new().format(coworker_id));
     path.push_str("/impersonate");
     get_with_bearer(base.join(&path), access)
 }

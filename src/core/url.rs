@@ -117,7 +117,7 @@ fn split_origin(s: &str) -> Result<(String, &str), &'static str> {
         let n = n.ok_or("URL has an invalid port")?;
         if n != if https { 443 } else { 80 } {
             origin.push(':');
-            origin.push_str(&n.to_string());
+            origin.push_str(itoa::Buffer::new().format(n));
         }
     }
     Ok((origin, tail))
@@ -182,7 +182,7 @@ pub fn exchange_path(token: &str, valid_for_minutes: u32) -> String {
     let mut s = String::from("/api/sys/users/exchange?token=");
     s.push_str(&encode_component(token));
     s.push_str("&validForInMinutes=");
-    s.push_str(&valid_for_minutes.to_string());
+    s.push_str(itoa::Buffer::new().format(valid_for_minutes));
     s
 }
 

@@ -68,18 +68,6 @@ fn present(v: &JsValue) -> bool {
     !v.is_undefined() && !v.is_null()
 }
 
-/// A required non-empty string option.
-fn required_option(
-    obj: &JsValue,
-    key: &str,
-    wrong: &'static str,
-    missing: &'static str,
-) -> Result<String, WebError> {
-    options::string(obj, key, wrong)?
-        .filter(|s| !s.is_empty())
-        .ok_or(WebError::config(missing))
-}
-
 /// Runs `call`.
 pub async fn run(call: Call) -> Result<Output, WebError> {
     match call {
@@ -91,30 +79,16 @@ pub async fn run(call: Call) -> Result<Output, WebError> {
         }
         Call::SignIn(c, opts) => {
             let credentials = Credentials {
-                email: required_option(
-                    &opts,
-                    "email",
-                    "email must be a string",
-                    "signIn needs an email",
-                )?,
-                password: Password::new(required_option(
-                    &opts,
-                    "password",
-                    "password must be a string",
-                    "signIn needs a password",
-                )?),
-                totp: options::string(&opts, "totp", "totp must be a string")?,
-                client_id: options::string(&opts, "clientId", "clientId must be a string")?,
+                email: options::required_field(&opts, "email")?,
+                password: Password::new(options::required_field(&opts, "password")?),
+                totp: options::string(&opts, "totp")?,
+                client_id: options::string(&opts, "clientId")?,
             };
             value(session_object(&c.sign_in(credentials).await?))
         }
         Call::Exchange(c, jwt, opts) => {
-            let jwt = options::required(&jwt, "exchangeToken needs the token string")?;
-            let minutes = options::number(
-                &opts,
-                "validForInMinutes",
-                "validForInMinutes must be a number",
-            )?;
+            let jwt = options::required(&jwt, "jwt")?;
+            let minutes = options::number(&opts, "validForInMinutes")?;
             value(session_object(
                 &c.exchange(OneTimeToken::new(jwt), minutes).await?,
             ))
@@ -123,57 +97,44 @@ pub async fn run(call: Call) -> Result<Output, WebError> {
         Call::AccessToken(c) => value(c.access_token().await?),
         Call::Fetch(c, input, init) => value(c.fetch(input, init).await?),
         Call::AuthenticatedLink(c, redirect) => {
-            let redirect = options::required(&redirect, "authenticatedLink needs a redirectUrl")?;
+            let redirect = options::required(&redirect, "redirectUrl")?;
             value(c.authenticated_link(&redirect).await?)
         }
         Call::PortalLoginUrl(c, redirect) => {
             let redirect = match present(&redirect) {
-                true => Some(options::required(
-                    &redirect,
-                    "redirectUrl must be a string",
-                )?),
+                true => Some(options::required(&redirect, "redirectUrl")?),
                 false => None,
             };
             value(c.portal_login_url(redirect.as_deref()).await?)
         }
         Call::MediaUrl(c, path) => {
-            let path = options::required(&path, "mediaUrl needs a path such as /api/...")?;
+            let path = options::required(&path, "path")?;
             value(c.media_url(&path).await?)
         }
         Call::Impersonate(c, id) => {
-            let id = id.as_f64().and_then(coworker_id).ok_or(WebError::config(
-                "impersonate needs a coworker id (a positive integer)",
-            ))?;
+            let id = id.as_f64().and_then(coworker_id).ok_or(WebError::Option {
+                key: "coworkerId",
+                want: "a positive integer",
+            })?;
             value(session_object(&c.impersonate(id).await?))
         }
         Call::StopImpersonating(c) => value(session_object(&c.stop_impersonating().await?)),
         Call::StartPasswordReset(c, email, business) => {
-            let email = options::required(&email, "startPasswordReset needs an email")?;
+            let email = options::required(&email, "email")?;
             let business = match present(&business) {
-                true => Some(
-                    business
-                        .as_f64()
-                        .ok_or(WebError::config("businessId must be a number"))?,
-                ),
+                true => Some(business.as_f64().ok_or(WebError::Option {
+                    key: "businessId",
+                    want: "a number",
+                })?),
                 false => None,
             };
             c.start_password_reset(&email, business).await?;
             value(JsValue::UNDEFINED)
         }
         Call::CompletePasswordReset(c, opts) => {
-            let token = required_option(
-                &opts,
-                "token",
-                "token must be a string",
-                "completePasswordReset needs the reset token",
-            )?;
-            let password = required_option(
-                &opts,
-                "newPassword",
-                "newPassword must be a string",
-                "completePasswordReset needs a newPassword",
-            )?;
-            let business = options::number(&opts, "businessId", "businessId must be a number")?;
+            let token = options::required_field(&opts, "token")?;
+            let password = options::required_field(&opts, "newPassword")?;
+            let business = options::number(&opts, "businessId")?;
             let session = c
                 .complete_password_reset(
                     OneTimeToken::new(token),
@@ -184,21 +145,21 @@ pub async fn run(call: Call) -> Result<Output, WebError> {
             value(session_object(&session))
         }
         Call::RebillyCreate(opts) => {
-            let base = options::string(&opts, "baseUrl", "baseUrl must be a string")?
-                .ok_or(WebError::config("RebillyAuth.create needs baseUrl"))?;
+            let base = options::string(&opts, "baseUrl")?.ok_or(WebError::Option {
+                key: "baseUrl",
+                want: "a string",
+            })?;
             let base = BaseUrl::parse(&base)?;
-            let key = options::string(&opts, "publishableKey", "publishableKey must be a string")?;
-            let storage_key = options::string(&opts, "storageKey", "storageKey must be a string")?
+            let key = options::string(&opts, "publishableKey")?;
+            let storage_key = options::string(&opts, "storageKey")?
                 .unwrap_or_else(|| "nexudus-auth-rebilly".into());
             let rebilly = Rebilly::create(base, key, &field(&opts, "storage"), storage_key).await?;
             Ok(Output::Rebilly(Rc::new(rebilly)))
         }
         Call::RebillyExchange(r, token, opts) => {
-            let token = options::required(&token, "exchange needs the authentication token")?;
-            let invalidate = options::boolean(&opts, "invalidate", "invalidate must be a boolean")?
-                .unwrap_or(true);
-            let otp =
-                options::string(&opts, "oneTimePassword", "oneTimePassword must be a string")?;
+            let token = options::required(&token, "token")?;
+            let invalidate = options::boolean(&opts, "invalidate")?.unwrap_or(true);
+            let otp = options::string(&opts, "oneTimePassword")?;
             value(
                 r.exchange(OneTimeToken::new(token), invalidate, otp.as_deref())
                     .await?,

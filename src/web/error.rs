@@ -37,6 +37,14 @@ pub enum WebError {
     NotRetried,
     /// The chosen storage threw or answered something unusable.
     Storage(&'static str),
+    /// An option or argument has the wrong type or is missing (code `invalid_config`); the
+    /// message is composed from the parts, so the wasm holds each phrase once.
+    Option {
+        /// The option or argument, e.g. `"email"`.
+        key: &'static str,
+        /// What it must be, e.g. `"a string"`.
+        want: &'static str,
+    },
 }
 
 impl WebError {
@@ -53,6 +61,7 @@ impl WebError {
             WebError::Timeout => ErrorCode::Timeout,
             WebError::NotRetried => ErrorCode::Unauthorized,
             WebError::Storage(_) => ErrorCode::Storage,
+            WebError::Option { .. } => ErrorCode::InvalidConfig,
         }
     }
 
@@ -68,14 +77,10 @@ impl WebError {
     pub fn message(&self) -> String {
         String::from(match self {
             WebError::Core(e) => return e.message(),
-            WebError::Network => {
-                "The server could not be reached. Check the connection and try again."
-            }
-            WebError::Timeout => "The server took too long to answer.",
-            WebError::NotRetried => {
-                "The server refused the token; the request body was a one-shot stream, so it was not retried."
-            }
+            WebError::Option { key, want } => return [key, " must be ", want].concat(),
             WebError::Storage(why) => why,
+            WebError::NotRetried => "401 not retried: the body was a one-shot stream",
+            other => other.code().default_message(),
         })
     }
 

@@ -18,24 +18,34 @@ fn absent(v: &JsValue) -> bool {
     v.is_undefined() || v.is_null()
 }
 
-/// An optional string option; `err` when present with another type.
-pub fn string(obj: &JsValue, key: &str, err: &'static str) -> Result<Option<String>, WebError> {
+/// `key must be want`.
+fn wrong(key: &'static str, want: &'static str) -> WebError {
+    WebError::Option { key, want }
+}
+
+/// An optional string option; an error when present with another type.
+pub fn string(obj: &JsValue, key: &'static str) -> Result<Option<String>, WebError> {
     let v = field(obj, key);
     if absent(&v) {
         return Ok(None);
     }
-    v.as_string().map(Some).ok_or(WebError::config(err))
+    v.as_string().map(Some).ok_or(wrong(key, "a string"))
 }
 
-/// A required string argument.
-pub fn required(v: &JsValue, err: &'static str) -> Result<String, WebError> {
+/// A required non-empty string argument, named `key` in the error.
+pub fn required(v: &JsValue, key: &'static str) -> Result<String, WebError> {
     v.as_string()
         .filter(|s| !s.is_empty())
-        .ok_or(WebError::config(err))
+        .ok_or(wrong(key, "a non-empty string"))
 }
 
-/// An optional number option; `err` when present with another type or not finite.
-pub fn number(obj: &JsValue, key: &str, err: &'static str) -> Result<Option<f64>, WebError> {
+/// A required non-empty string option.
+pub fn required_field(obj: &JsValue, key: &'static str) -> Result<String, WebError> {
+    required(&field(obj, key), key)
+}
+
+/// An optional number option; an error when present with another type or not finite.
+pub fn number(obj: &JsValue, key: &'static str) -> Result<Option<f64>, WebError> {
     let v = field(obj, key);
     if absent(&v) {
         return Ok(None);
@@ -43,24 +53,24 @@ pub fn number(obj: &JsValue, key: &str, err: &'static str) -> Result<Option<f64>
     v.as_f64()
         .filter(|n| n.is_finite())
         .map(Some)
-        .ok_or(WebError::config(err))
+        .ok_or(wrong(key, "a number"))
 }
 
 /// An optional boolean option.
-pub fn boolean(obj: &JsValue, key: &str, err: &'static str) -> Result<Option<bool>, WebError> {
+pub fn boolean(obj: &JsValue, key: &'static str) -> Result<Option<bool>, WebError> {
     let v = field(obj, key);
     if absent(&v) {
         return Ok(None);
     }
-    v.as_bool().map(Some).ok_or(WebError::config(err))
+    v.as_bool().map(Some).ok_or(wrong(key, "a boolean"))
 }
+
+const ORIGINS: &str = "an array of origins";
 
 /// Reads `NexudusAuth.create` options into the core's [`ConfigInput`].
 pub fn config_input(options: &JsValue) -> Result<ConfigInput, WebError> {
     if !options.is_object() {
-        return Err(WebError::config(
-            "NexudusAuth.create needs an options object with baseUrl",
-        ));
+        return Err(wrong("options", "an object with baseUrl"));
     }
     let origins = field(options, "allowedRedirectOrigins");
     let allowed_redirect_origins = if absent(&origins) {
@@ -68,33 +78,24 @@ pub fn config_input(options: &JsValue) -> Result<ConfigInput, WebError> {
     } else {
         let list: Array = origins
             .dyn_into()
-            .map_err(|_| WebError::config("allowedRedirectOrigins must be an array of origins"))?;
+            .map_err(|_| wrong("allowedRedirectOrigins", ORIGINS))?;
         list.iter()
             .map(|o| {
-                o.as_string().ok_or(WebError::config(
-                    "allowedRedirectOrigins must be an array of origins",
-                ))
+                o.as_string()
+                    .ok_or(wrong("allowedRedirectOrigins", ORIGINS))
             })
             .collect::<Result<_, _>>()?
     };
     Ok(ConfigInput {
-        base_url: string(options, "baseUrl", "baseUrl must be a string")?,
-        portal_url: string(options, "portalUrl", "portalUrl must be a string")?,
-        client_id: string(options, "clientId", "clientId must be a string")?,
-        business_id: number(options, "businessId", "businessId must be a number")?,
-        storage_key: string(options, "storageKey", "storageKey must be a string")?,
-        token_lifetime_minutes: number(
-            options,
-            "tokenLifetimeMinutes",
-            "tokenLifetimeMinutes must be a number",
-        )?,
-        refresh_leeway_seconds: number(
-            options,
-            "refreshLeewaySeconds",
-            "refreshLeewaySeconds must be a number",
-        )?,
-        auto_refresh: boolean(options, "autoRefresh", "autoRefresh must be a boolean")?,
-        timeout_ms: number(options, "timeoutMs", "timeoutMs must be a number")?,
+        base_url: string(options, "baseUrl")?,
+        portal_url: string(options, "portalUrl")?,
+        client_id: string(options, "clientId")?,
+        business_id: number(options, "businessId")?,
+        storage_key: string(options, "storageKey")?,
+        token_lifetime_minutes: number(options, "tokenLifetimeMinutes")?,
+        refresh_leeway_seconds: number(options, "refreshLeewaySeconds")?,
+        auto_refresh: boolean(options, "autoRefresh")?,
+        timeout_ms: number(options, "timeoutMs")?,
         allowed_redirect_origins,
     })
 }

@@ -198,6 +198,6 @@ test('a 401 on a one-shot (ReadableStream) body is not retried and spends no ref
   assert.equal(r.warnings.length, 1, JSON.stringify(r.warnings));
   assert.equal(r.warnings[0].name, 'AuthError');
   assert.equal(r.warnings[0].code, 'unauthorized');
-  assert.match(r.warnings[0].message, /one-shot stream, so it was not retried/);
+  assert.match(r.warnings[0].message, /not retried: the body was a one-shot stream/);
   g.assertClean();
 });
