@@ -84,16 +84,16 @@ pub async fn run(call: Call) -> Result<Output, WebError> {
                 totp: options::string(&opts, "totp")?,
                 client_id: options::string(&opts, "clientId")?,
             };
-            value(session_object(&c.sign_in(credentials).await?))
+            value(session_object(&*c.sign_in(credentials).await?))
         }
         Call::Exchange(c, jwt, opts) => {
             let jwt = options::required(&jwt, "jwt")?;
             let minutes = options::number(&opts, "validForInMinutes")?;
             value(session_object(
-                &c.exchange(OneTimeToken::new(jwt), minutes).await?,
+                &*c.exchange(OneTimeToken::new(jwt), minutes).await?,
             ))
         }
-        Call::Refresh(c) => value(session_object(&c.refresh().await?)),
+        Call::Refresh(c) => value(session_object(&*c.refresh().await?)),
         Call::AccessToken(c) => value(c.access_token().await?),
         Call::Fetch(c, input, init) => value(c.fetch(input, init).await?),
         Call::AuthenticatedLink(c, redirect) => {
@@ -116,9 +116,9 @@ pub async fn run(call: Call) -> Result<Output, WebError> {
                 key: "coworkerId",
                 want: "a positive integer",
             })?;
-            value(session_object(&c.impersonate(id).await?))
+            value(session_object(&*c.impersonate(id).await?))
         }
-        Call::StopImpersonating(c) => value(session_object(&c.stop_impersonating().await?)),
+        Call::StopImpersonating(c) => value(session_object(&*c.stop_impersonating().await?)),
         Call::StartPasswordReset(c, email, business) => {
             let email = options::required(&email, "email")?;
             let business = match present(&business) {

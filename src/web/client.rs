@@ -122,7 +122,7 @@ impl Client {
     }
 
     /// `POST /api/token` with the password grant; stores and announces the session.
-    pub async fn sign_in(&self, c: Credentials) -> Result<Session, WebError> {
+    pub async fn sign_in(&self, c: Credentials) -> Result<Rc<Session>, WebError> {
         let client_id = c
             .client_id
             .or_else(|| self.cfg.client_id.clone())
@@ -136,7 +136,10 @@ impl Client {
         );
         let grant = self.token_call(&request, TokenCall::SignIn).await?;
         let session = Session::from_grant(grant, now_ms(), client_id, Some(c.email));
-        Ok(self.store.establish(session, AuthEvent::SignedIn).await)
+        Ok(self
+            .store
+            .establish(Rc::new(session), AuthEvent::SignedIn)
+            .await)
     }
 
     /// `POST /api/sys/users/exchange`: a one-time JWT (magic link, sign-up, reset) to a session,
@@ -145,17 +148,18 @@ impl Client {
         &self,
         token: OneTimeToken,
         minutes: Option<f64>,
-    ) -> Result<Session, WebError> {
-        let session = self.exchanged(token, minutes).await?;
+    ) -> Result<Rc<Session>, WebError> {
+        let session = self.exchanged(token, minutes, None).await?;
         Ok(self.store.establish(session, AuthEvent::SignedIn).await)
     }
 
-    /// The session a one-time JWT exchanges for (not stored yet).
+    /// The session a one-time JWT exchanges for (not stored yet), acting for `impersonating`.
     async fn exchanged(
         &self,
         token: OneTimeToken,
         minutes: Option<f64>,
-    ) -> Result<Session, WebError> {
+        impersonating: Option<u64>,
+    ) -> Result<Rc<Session>, WebError> {
         let minutes = match minutes {
             None => self.cfg.token_lifetime_minutes,
             m => valid_for_minutes(m)?,
@@ -171,7 +175,9 @@ impl Client {
         // Without a client_id header the server binds the refresh token to the email.
         let email = email.or_else(|| claims(grant.access_token.secret()).and_then(|c| c.email));
         let client_id = client_id.or_else(|| email.clone()).unwrap_or_default();
-        Ok(Session::from_grant(grant, now_ms(), client_id, email))
+        let mut session = Session::from_grant(grant, now_ms(), client_id, email);
+        session.impersonating = impersonating;
+        Ok(Rc::new(session))
     }
 
     async fn token_call(
@@ -184,7 +190,7 @@ impl Client {
     }
 
     /// `refresh()`: refreshes now (one refresh across every tab that shares the storage).
-    pub async fn refresh(&self) -> Result<Session, WebError> {
+    pub async fn refresh(&self) -> Result<Rc<Session>, WebError> {
         self.refresher.refresh(Mode::Forced).await
     }
 
@@ -280,7 +286,7 @@ impl Client {
         token: OneTimeToken,
         password: Password,
         business_id: Option<f64>,
-    ) -> Result<Session, WebError> {
+    ) -> Result<Rc<Session>, WebError> {
         let request = requests::complete_password_reset(
             &self.cfg.base_url,
             &token,
@@ -323,7 +329,7 @@ impl Client {
     /// `auth.impersonate(coworkerId)`: a team admin acts for a member. The admin's session is
     /// kept aside (never exposed to JS); the member's becomes current and `SIGNED_IN` fires in
     /// every tab. A refusal changes nothing.
-    pub async fn impersonate(&self, coworker_id: u64) -> Result<Session, WebError> {
+    pub async fn impersonate(&self, coworker_id: u64) -> Result<Rc<Session>, WebError> {
         if self.impersonating().is_some() {
             return Err(WebError::config(
                 "stop impersonating before acting for another member",
@@ -333,8 +339,7 @@ impl Client {
             .one_time(TokenAnswer::Impersonation, Some(coworker_id))
             .await?;
         let admin = self.state.current().ok_or(CoreError::NotSignedIn)?;
-        let mut member = self.exchanged(token, None).await?;
-        member.impersonating = Some(coworker_id);
+        let member = self.exchanged(token, None, Some(coworker_id)).await?;
         self.store.set_aside(&admin).await;
         Ok(self.store.establish(member, AuthEvent::SignedIn).await)
     }
@@ -346,7 +351,7 @@ impl Client {
 
     /// `auth.stopImpersonating()`: drops the member's session and restores the admin's
     /// (refreshed first when due, with its own refresh token and `client_id`).
-    pub async fn stop_impersonating(&self) -> Result<Session, WebError> {
+    pub async fn stop_impersonating(&self) -> Result<Rc<Session>, WebError> {
         if self.impersonating().is_none() {
             return Err(WebError::config("not impersonating"));
         }
@@ -355,21 +360,21 @@ impl Client {
         let admin = if admin.needs_refresh(now, self.cfg.refresh_leeway_ms) {
             self.refreshed(&admin).await?
         } else {
-            admin
+            Rc::new(admin)
         };
         self.store.clear_aside();
         Ok(self.store.establish(admin, AuthEvent::SignedIn).await)
     }
 
     /// A refresh of a session that is not the current one (the admin's, kept aside).
-    async fn refreshed(&self, session: &Session) -> Result<Session, WebError> {
+    async fn refreshed(&self, session: &Session) -> Result<Rc<Session>, WebError> {
         let refresh_token = session
             .refresh_token
             .as_ref()
             .ok_or(CoreError::NotSignedIn)?;
         let request = refresh_grant(&self.cfg.base_url, refresh_token, &session.client_id);
         let grant = self.token_call(&request, TokenCall::Refresh).await?;
-        Ok(session.rotated(grant, now_ms()))
+        Ok(Rc::new(session.rotated(grant, now_ms())))
     }
 
     /// Signs out here and in every tab that shares the storage.

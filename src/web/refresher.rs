@@ -101,7 +101,7 @@ impl Refresher {
     }
 
     /// One refresh per tab at a time: concurrent callers join the flight in progress.
-    pub async fn refresh(self: &Rc<Self>, mode: Mode) -> Result<Session, WebError> {
+    pub async fn refresh(self: &Rc<Self>, mode: Mode) -> Result<Rc<Session>, WebError> {
         let flight = self.flight.borrow().clone();
         let flight = match flight {
             Some(f) => f,
@@ -189,11 +189,13 @@ impl Refresher {
         match answer {
             Ok(grant) => {
                 let fresh = used.rotated(grant, now_ms());
-                match after_refresh(self.state.current().as_ref(), &used) {
+                match after_refresh(self.state.current().as_deref(), &used) {
                     AfterRefresh::SignedOut => Err(CoreError::NotSignedIn.into()),
                     AfterRefresh::Discard => Ok(()),
                     AfterRefresh::Keep => {
-                        self.store.establish(fresh, AuthEvent::TokenRefreshed).await;
+                        self.store
+                            .establish(Rc::new(fresh), AuthEvent::TokenRefreshed)
+                            .await;
                         Ok(())
                     }
                 }
@@ -226,6 +228,6 @@ impl Refresher {
     /// The freshest session this tab can see ([`freshest`] of its own copy and the shared ones).
     async fn freshest(&self) -> Option<Session> {
         let copies = self.store.copies().await;
-        freshest(self.state.current(), copies)
+        freshest(self.state.current().map(|s| Session::clone(&s)), copies)
     }
 }

@@ -57,7 +57,7 @@ impl SessionStore {
         };
         match decode(&raw) {
             Some(session) => {
-                self.state.set(Some(session));
+                self.state.set(Some(Rc::new(session)));
                 (false, warning)
             }
             None => {
@@ -79,7 +79,7 @@ impl SessionStore {
 
     /// Stores a new session (and commits it to the ledger before a refresh lock is released),
     /// makes it this tab's, tells the other tabs and fires `event`.
-    pub async fn establish(&self, session: Session, event: AuthEvent) -> Session {
+    pub async fn establish(&self, session: Rc<Session>, event: AuthEvent) -> Rc<Session> {
         let encoded = encode(&session);
         if let Some(w) = self.store.write(&encoded).await {
             self.state.warn(&w);

@@ -11,6 +11,7 @@ use crate::core::sync::{adopt_event, AuthEvent};
 use gloo_timers::callback::Timeout;
 use js_sys::{Function, Object, Promise};
 use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
@@ -35,7 +36,7 @@ fn jitter() -> f64 {
 
 /// The session, schedule and subscribers of one client in this tab.
 pub struct TabState {
-    session: RefCell<Option<Session>>,
+    session: RefCell<Option<Rc<Session>>>,
     scheduler: RefCell<Scheduler>,
     leeway_ms: f64,
     changes: Subscribers,
@@ -65,8 +66,8 @@ impl TabState {
         }
     }
 
-    /// A copy of the current session.
-    pub fn current(&self) -> Option<Session> {
+    /// The current session (shared, not copied).
+    pub fn current(&self) -> Option<Rc<Session>> {
         self.session.borrow().clone()
     }
 
@@ -82,7 +83,7 @@ impl TabState {
     pub fn session_js(&self) -> JsValue {
         self.session
             .borrow()
-            .as_ref()
+            .as_deref()
             .map_or(JsValue::NULL, session_object)
     }
 
@@ -125,9 +126,9 @@ impl TabState {
 
     /// Replaces this tab's session and reschedules (no storage write, no event); wakes the
     /// callers waiting for another tab's update.
-    pub fn set(&self, session: Option<Session>) {
+    pub fn set(&self, session: Option<Rc<Session>>) {
         self.scheduler.borrow_mut().handle_session(
-            session.as_ref().map(Session::lifetime),
+            session.as_deref().map(Session::lifetime),
             now_ms(),
             jitter(),
         );
@@ -141,9 +142,9 @@ impl TabState {
 
     /// Another tab changed the session: adopt it and fire the event [`adopt_event`] chooses.
     pub fn adopt(&self, remote: Option<Session>, hint: AuthEvent) {
-        let event = adopt_event(self.session.borrow().as_ref(), remote.as_ref(), hint);
+        let event = adopt_event(self.session.borrow().as_deref(), remote.as_ref(), hint);
         if let Some(event) = event {
-            self.set(remote);
+            self.set(remote.map(Rc::new));
             self.emit(event);
         }
     }
@@ -221,7 +222,7 @@ impl TabState {
     /// session was adopted), so the schedule can never stall.
     pub fn settle(&self) {
         if self.scheduler.borrow().phase() == Phase::Refreshing {
-            let lifetime = self.session.borrow().as_ref().map(Session::lifetime);
+            let lifetime = self.session.borrow().as_deref().map(Session::lifetime);
             self.scheduler
                 .borrow_mut()
                 .handle_session(lifetime, now_ms(), jitter());
