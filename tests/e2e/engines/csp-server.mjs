@@ -73,7 +73,12 @@ export function cspServer() {
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address();
-      resolve({ url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(r)) });
+      // close() also drops the connections still in flight: the engine outlives this server, and
+      // with a request stalled (the page never loads, page.goto throws after 30 s) server.close()
+      // alone waited for it forever, so the test reported a bare 60 s timeout instead of the
+      // goto error (reproduced by stalling /csp-watch.js; seen once in CI, cause not found).
+      const close = () => new Promise((r) => { server.close(r); server.closeAllConnections(); });
+      resolve({ url: `http://127.0.0.1:${port}`, close });
     });
   });
 }
