@@ -13,6 +13,8 @@
 #          -Cpanic=immediate-abort -Zlocation-detail=none; into target/nightly/)
 #        wasm-bindgen --target web --out-dir pkg ; wasm-bindgen --target bundler --out-dir pkg/bundler
 #        $WASM_OPT -Oz --converge --strip-debug --strip-producers on both _bg.wasm   (never -all: docs/PLATFORM.md#wasm-opt-all)
+#        web target: import/export names shortened (scripts/minify-wasm-names.mjs: binaryen's
+#          --minify-imports-and-exports-and-modules, the glue rewritten to match and checked)
 #        pkg-template/ -> pkg/ (__VERSION__ = crate version, __AUTH_ERROR_MODULE__ = ./snippets/…/auth_error.js)
 #        pkg/embedded/nexudus_auth_bg.wasm.js = the optimized web wasm as a JS string (entry nexudus-auth/embedded)
 #        load the optimized wasm once in node (catches a broken wasm-opt: docs/PLATFORM.md#binaryen-version), print sizes.
@@ -130,6 +132,10 @@ if [ "$PROFILE" = release ]; then
     info "${w#"$STAGE"/}: $(stat -c%s "$w") -> $(stat -c%s "$w.opt") bytes"
     mv "$w.opt" "$w"
   done
+  # web target only (its glue hands the imports over as one object; the bundler target imports them by
+  # file name): the wasm<->glue names shortened, the glue rewritten to match and checked
+  step "short import/export names for the web target (scripts/minify-wasm-names.mjs)"
+  node "$ROOT/scripts/minify-wasm-names.mjs" "$STAGE" "$CRATE" || die "minify-wasm-names failed"
 fi
 
 # ---------------------------------------------------------------- templates

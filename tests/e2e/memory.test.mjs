@@ -40,10 +40,16 @@ const churn = (page, n) =>
     window.events.length = 0; // openAuth's onChange log, not the library's
     for (let i = 0; i < 3; i++) { globalThis.gc(); await new Promise((r) => setTimeout(r, 50)); }
     const glue = await import('/pkg/nexudus_auth.js');
-    const exports = await glue.default();
+    // the release build shortens the export names (scripts/minify-wasm-names.mjs): find them by kind
+    const exports = Object.values(await glue.default());
+    const one = (kind) => {
+      const found = exports.filter((v) => v instanceof kind);
+      if (found.length !== 1) throw new Error(`${found.length} exported ${kind.name}s`);
+      return found[0];
+    };
     return {
-      failures, lastError: window.lastError ?? null, wasmBytes: exports.memory.buffer.byteLength,
-      externrefs: exports.__wbindgen_externrefs.length, jsHeap: performance.memory.usedJSHeapSize,
+      failures, lastError: window.lastError ?? null, wasmBytes: one(WebAssembly.Memory).buffer.byteLength,
+      externrefs: one(WebAssembly.Table).length, jsHeap: performance.memory.usedJSHeapSize,
     };
   }, { n, email: ALICE, password: PASSWORD, clientId: uid('churn') });
 
