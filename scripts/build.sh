@@ -12,7 +12,7 @@
 #          -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size, RUSTFLAGS -Zunstable-options
 #          -Cpanic=immediate-abort -Zlocation-detail=none; into target/nightly/)
 #        wasm-bindgen --target web --out-dir pkg ; wasm-bindgen --target bundler --out-dir pkg/bundler
-#        $WASM_OPT -Oz --converge --strip-debug --strip-producers on both _bg.wasm   (never -all: docs/PLATFORM.md#wasm-opt-all)
+#        $WASM_OPT -Oz --low-memory-unused --converge --strip-debug --strip-producers on both _bg.wasm   (never -all: docs/PLATFORM.md#wasm-opt-all)
 #        web target: import/export names shortened (scripts/minify-wasm-names.mjs: binaryen's
 #          --minify-imports-and-exports-and-modules, the glue rewritten to match and checked)
 #        pkg-template/ -> pkg/ (__VERSION__ = crate version, __AUTH_ERROR_MODULE__ = ./snippets/…/auth_error.js)
@@ -121,11 +121,15 @@ if [ "$PROFILE" = release ]; then
   [ -n "${WASM_OPT:-}" ] && [ -x "$WASM_OPT" ] || die "WASM_OPT not set or not executable: run scripts/setup.sh"
   WO_VER=$("$WASM_OPT" --version)
   grep -q 'version 1[3-9][0-9]' <<<"$WO_VER" || die "$WASM_OPT is not binaryen >= 130 (Debian's 108 corrupts the output: docs/PLATFORM.md#binaryen-version)"
-  step "wasm-opt -Oz --converge --strip-debug --strip-producers ($WO_VER)"
-  # both files in parallel: binaryen.js spends most of its ~7 s per run starting up
+  step "wasm-opt -Oz --low-memory-unused --converge --strip-debug --strip-producers ($WO_VER)"
+  # both files in parallel: binaryen.js spends most of its ~7 s per run starting up.
+  # --low-memory-unused: the first 1 KB of linear memory is the far end of the 1 MB stack (rustc puts the
+  # stack first: __stack_pointer starts at 1 MiB, data above it), so binaryen may fold `x + C` (C < 1024)
+  # into a load/store offset; it only differs for an address that wraps below 0 (-223 B brotli,
+  # bench/RESULTS.md "Item 2").
   pids=()
   for w in "$STAGE/${CRATE}_bg.wasm" "$STAGE/bundler/${CRATE}_bg.wasm"; do
-    "$WASM_OPT" -Oz ${WASM_OPT_CONVERGE---converge} --strip-debug --strip-producers "$w" -o "$w.opt" & pids+=($!)
+    "$WASM_OPT" -Oz --low-memory-unused ${WASM_OPT_CONVERGE---converge} --strip-debug --strip-producers "$w" -o "$w.opt" & pids+=($!)
   done
   for p in "${pids[@]}"; do wait "$p" || die "wasm-opt failed"; done
   for w in "$STAGE/${CRATE}_bg.wasm" "$STAGE/bundler/${CRATE}_bg.wasm"; do

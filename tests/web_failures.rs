@@ -117,6 +117,27 @@ async fn a_failed_refresh_keeps_the_session_and_the_next_try_succeeds() {
         .is_none());
 }
 
+#[wasm_bindgen_test]
+async fn callers_that_join_a_failed_refresh_each_get_its_error() {
+    let (auth, _key, first) = signed_in_local("join").await;
+    // One fault for one request: both callers share the single refresh that meets it.
+    fault("503", "/api/token", 1).await;
+    let (a, b) = (auth.refresh(), auth.refresh());
+    let (a, b) = (wait(a).await.unwrap_err(), wait(b).await.unwrap_err());
+    for err in [&a, &b] {
+        assert_eq!(code_of(err), "server");
+        assert_eq!(get(err, "status").as_f64(), Some(503.0));
+        assert!(err.is_instance_of::<js_sys::Error>());
+    }
+    assert_eq!(
+        get(&auth.session(), "accessToken"),
+        get(&first, "accessToken")
+    );
+    // The fault is used up: a third call refreshes for real.
+    let fresh = wait(auth.refresh()).await.unwrap();
+    assert_ne!(get(&fresh, "accessToken"), get(&first, "accessToken"));
+}
+
 #[wasm_bindgen(inline_js = "
 export function throwingAdapter() {
   return {

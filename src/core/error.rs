@@ -99,7 +99,7 @@ fn with_detail(base: &str, detail: Option<&str>) -> String {
 
 /// An error of the core, keeping the server's words. `Display` is the short, human,
 /// secret-free message of [`CoreError::message`].
-#[derive(Clone, Error)]
+#[derive(Error)]
 #[error("{}", self.message())]
 pub enum CoreError {
     /// An OAuth error of `/api/token` (`{error, error_description}`).

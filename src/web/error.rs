@@ -3,6 +3,7 @@
 //! `auth_error.js`, with `code`, `status` and the server's `description`; secrets never appear.
 
 use crate::core::error::{CoreError, ErrorCode};
+use std::rc::Rc;
 use thiserror::Error;
 use wasm_bindgen::prelude::*;
 
@@ -23,7 +24,7 @@ extern "C" {
 
 /// Everything that can go wrong in the web layer. `Display` is the `AuthError` message
 /// ([`WebError::message`], built without `core::fmt` so the formatting code stays out of the wasm).
-#[derive(Clone, Debug, Error)]
+#[derive(Debug, Error)]
 #[error("{}", self.message())]
 pub enum WebError {
     /// The server answered and the core judged the answer (keeps `error`/`error_description`).
@@ -45,6 +46,9 @@ pub enum WebError {
         /// What it must be, e.g. `"a string"`.
         want: &'static str,
     },
+    /// One failure handed to several callers (every caller that joined one refresh): shared, not
+    /// copied, so the error type needs no `Clone` (its code was 1 KB of the wasm).
+    Shared(Rc<WebError>),
 }
 
 impl WebError {
@@ -56,6 +60,7 @@ impl WebError {
     /// The contract's error code.
     pub fn code(&self) -> ErrorCode {
         match self {
+            WebError::Shared(e) => e.code(),
             WebError::Core(e) => e.code(),
             WebError::Network => ErrorCode::Network,
             WebError::Timeout => ErrorCode::Timeout,
@@ -68,6 +73,7 @@ impl WebError {
     /// A `Retry-After` the server asked for, in seconds.
     pub fn retry_after_s(&self) -> Option<f64> {
         match self {
+            WebError::Shared(e) => e.retry_after_s(),
             WebError::Core(e) => e.retry_after_s(),
             _ => None,
         }
@@ -77,6 +83,7 @@ impl WebError {
     pub fn message(&self) -> String {
         String::from(match self {
             WebError::Core(e) => return e.message(),
+            WebError::Shared(e) => return e.message(),
             WebError::Option { key, want } => return [key, " must be ", want].concat(),
             WebError::Storage(why) => why,
             WebError::NotRetried => "401 not retried: the body was a one-shot stream",
@@ -86,6 +93,9 @@ impl WebError {
 
     /// Builds the JS `AuthError` (a real `Error` subclass) for this error.
     pub fn to_js(&self) -> JsValue {
+        if let WebError::Shared(e) = self {
+            return e.to_js();
+        }
         let (status, description) = match self {
             WebError::Core(e) => (
                 e.status().map(|s| JsValue::from(s as f64)),

@@ -46,7 +46,7 @@ pub enum Mode {
     Forced,
 }
 
-type Outcome = Rc<RefCell<Option<Result<(), WebError>>>>;
+type Outcome = Rc<RefCell<Option<Result<(), Rc<WebError>>>>>;
 
 /// The refresh in flight in this tab: a promise that settles when it is done, and its result.
 #[derive(Clone)]
@@ -63,7 +63,7 @@ pub struct Refresher {
     store: Rc<SessionStore>,
     flight: RefCell<Option<Flight>>,
     /// The last transient failure, handed to on-demand callers while the schedule backs off.
-    last_failure: RefCell<Option<WebError>>,
+    last_failure: RefCell<Option<Rc<WebError>>>,
 }
 
 impl Refresher {
@@ -109,7 +109,11 @@ impl Refresher {
         };
         let _ = JsFuture::from(flight.done).await;
         let outcome = flight.outcome.borrow().clone();
-        outcome.unwrap_or(Err(WebError::Network))?;
+        match outcome {
+            Some(Ok(())) => {}
+            Some(Err(e)) => return Err(WebError::Shared(e)),
+            None => return Err(WebError::Network),
+        }
         self.state.current().ok_or(CoreError::NotSignedIn.into())
     }
 
@@ -127,8 +131,11 @@ impl Refresher {
         flight
     }
 
-    async fn run(self: &Rc<Self>, mode: Mode) -> Result<(), WebError> {
-        let before = self.state.current().ok_or(CoreError::NotSignedIn)?;
+    async fn run(self: &Rc<Self>, mode: Mode) -> Result<(), Rc<WebError>> {
+        let before = self
+            .state
+            .current()
+            .ok_or_else(|| Rc::new(CoreError::NotSignedIn.into()))?;
         let now = now_ms();
         if mode == Mode::OnDemand {
             if !self.state.is_due(now) {
@@ -136,7 +143,7 @@ impl Refresher {
             }
             if !self.state.may_refresh(now) {
                 let last = self.last_failure.borrow().clone();
-                return Err(last.unwrap_or(WebError::Network));
+                return Err(last.unwrap_or_else(|| Rc::new(WebError::Network)));
             }
         }
         self.state.begin_refresh();
@@ -148,7 +155,10 @@ impl Refresher {
         };
         self.state.hold(guard.is_some());
         let waited = guard.as_ref().is_some_and(|g| g.waited);
-        let result = self.under_lock(&before, mode == Mode::Forced, waited).await;
+        let result = self
+            .under_lock(&before, mode == Mode::Forced, waited)
+            .await
+            .map_err(Rc::new);
         *self.last_failure.borrow_mut() = result.as_ref().err().cloned();
         drop(guard);
         self.state.settle();
