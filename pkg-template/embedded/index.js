@@ -3,15 +3,18 @@
 // <script type=module>). Same API and types as the main entry. In a browser init() starts right here,
 // during evaluation, so the main entry never fetches the .wasm file; in Node (SSR) only when called.
 import mainInit from '../index.js';
-import wasmChars from './nexudus_auth_bg.wasm.js';
+import wasmChars, { table } from './nexudus_auth_bg.wasm.js';
 
 export { AuthError, NexudusAuth, RebillyAuth, endpoints, authenticatedLinkUrl } from '../index.js';
 
 let compiled;
 function compile() {
   if (!compiled) {
+    // one char per byte, renamed by frequency (scripts/embed-wasm.mjs): `table` maps each char back
+    const byteOf = new Uint8Array(256);
+    for (let c = 0; c < 256; c++) byteOf[c] = parseInt(table.substr(2 * c, 2), 16);
     const bytes = new Uint8Array(wasmChars.length);
-    for (let i = 0; i < bytes.length; i++) bytes[i] = wasmChars.charCodeAt(i);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = byteOf[wasmChars.charCodeAt(i)];
     compiled = WebAssembly.compile(bytes);
   }
   return compiled;
