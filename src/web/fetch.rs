@@ -8,9 +8,11 @@ use crate::core::error::CoreError;
 use crate::core::http::{HttpRequest, HttpResponse, RequestBody, ResponseBody, MAX_BODY_BYTES};
 use gloo_net::http::{Request, Response};
 use gloo_timers::callback::Timeout;
+use js_sys::Array;
 use std::cell::Cell;
 use std::rc::Rc;
-use web_sys::AbortController;
+use wasm_bindgen::prelude::*;
+use web_sys::{AbortController, AbortSignal};
 
 /// A request timeout: an `AbortController` aborted by a timer (cancelled when dropped).
 pub struct Deadline {
@@ -53,26 +55,41 @@ impl Deadline {
     }
 }
 
-/// Builds the `Request` with `web_sys` and hands it to `gloo-net` (its `RequestBuilder` formats
-/// the URL with `format!`, which would pull `core::fmt` into the wasm).
+#[wasm_bindgen(module = "/src/web/request.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = buildRequest, catch)]
+    fn build_request(
+        method: &str,
+        url: &str,
+        headers: Array,
+        body: Option<String>,
+        signal: &AbortSignal,
+    ) -> Result<web_sys::Request, JsValue>;
+}
+
+/// The `fetch` Request for `request`, aborted by `deadline`: built by `request.js` in one call
+/// (−221 B brotli against eight `web_sys` calls) and handed to `gloo-net` to send (its own
+/// `RequestBuilder` formats the URL with `format!`, which would pull `core::fmt` into the wasm).
 fn build(request: &HttpRequest, deadline: &Deadline) -> Result<Request, WebError> {
-    let invalid = |_| WebError::config("invalid request");
-    let headers = web_sys::Headers::new().map_err(invalid)?;
+    let headers = Array::new();
     for (name, value) in &request.headers {
-        headers.set(name, value).map_err(invalid)?;
+        headers.push(&JsValue::from_str(name));
+        headers.push(&JsValue::from_str(value));
     }
-    let init = web_sys::RequestInit::new();
-    init.set_method(request.method.as_str());
-    init.set_headers(&headers);
-    init.set_signal(Some(&deadline.signal()));
-    match &request.body {
-        None => {}
-        Some(RequestBody::Form(text)) => init.set_body(&text.as_str().into()),
-        Some(RequestBody::Json(value)) => init.set_body(&json::stringify(value).into()),
-    }
-    web_sys::Request::new_with_str_and_init(&request.url, &init)
-        .map(Request::from)
-        .map_err(invalid)
+    let body = match &request.body {
+        None => None,
+        Some(RequestBody::Form(text)) => Some(text.clone()),
+        Some(RequestBody::Json(value)) => Some(json::stringify(value)),
+    };
+    build_request(
+        request.method.as_str(),
+        &request.url,
+        headers,
+        body,
+        &deadline.signal(),
+    )
+    .map(Request::from)
+    .map_err(|_| WebError::config("invalid request"))
 }
 
 /// Sends an already built request (the caller's own, for `auth.fetch`) under `deadline`.
