@@ -13,9 +13,10 @@ const FELL_BACK: &str =
     "Storage is not usable here; the session is kept in this tab's memory only.";
 
 enum Backend {
-    Web(web_sys::Storage),
     Memory(Option<String>),
-    Adapter(JsValue),
+    /// `localStorage`, `sessionStorage` or an adapter: all three are called the same way, by
+    /// method name (a `Storage` has `getItem`/`setItem`/`removeItem` too), sync or Promise.
+    Object(JsValue),
 }
 
 /// One storage slot (the `storageKey`) in the backend the caller chose.
@@ -23,6 +24,8 @@ pub struct Store {
     key: String,
     backend: RefCell<Backend>,
     shared: bool,
+    /// `localStorage`, whose `storage` events announce other tabs' writes.
+    local: bool,
 }
 
 impl Store {
@@ -36,9 +39,10 @@ impl Store {
         } else {
             choice.as_string()
         };
+        let local = name.as_deref() == Some("local");
         let (backend, shared, warning) = match name.as_deref() {
             Some("local") => match window.local_storage() {
-                Ok(Some(s)) => (Backend::Web(s), true, None),
+                Ok(Some(s)) => (Backend::Object(s.into()), true, None),
                 _ => (
                     Backend::Memory(None),
                     false,
@@ -46,7 +50,7 @@ impl Store {
                 ),
             },
             Some("session") => match window.session_storage() {
-                Ok(Some(s)) => (Backend::Web(s), false, None),
+                Ok(Some(s)) => (Backend::Object(s.into()), false, None),
                 _ => (
                     Backend::Memory(None),
                     false,
@@ -70,13 +74,14 @@ impl Store {
                         ));
                     }
                 }
-                (Backend::Adapter(choice.clone()), true, None)
+                (Backend::Object(choice.clone()), true, None)
             }
         };
         let store = Store {
             key,
             backend: RefCell::new(backend),
             shared,
+            local,
         };
         Ok((store, warning))
     }
@@ -88,7 +93,7 @@ impl Store {
 
     /// Whether this is `localStorage`, whose `storage` events announce other tabs' writes.
     pub fn is_local_storage(&self) -> bool {
-        self.shared && matches!(*self.backend.borrow(), Backend::Web(_))
+        self.local && !matches!(*self.backend.borrow(), Backend::Memory(_))
     }
 
     /// The storage key.
@@ -105,16 +110,9 @@ impl Store {
     pub async fn read(&self) -> (Option<String>, Option<WebError>) {
         let pending = match &*self.backend.borrow() {
             Backend::Memory(v) => return (v.clone(), None),
-            Backend::Web(s) => Ok(s
-                .get_item(&self.key)
-                .map(|v| v.map(JsValue::from))
-                .map(|v| v.unwrap_or(JsValue::NULL))),
-            Backend::Adapter(a) => Err(call(a, "getItem", &[&self.key])),
+            Backend::Object(o) => call(o, "getItem", &[&self.key]),
         };
-        let value = match pending {
-            Ok(sync) => sync,
-            Err(r) => settle(r).await,
-        };
+        let value = settle(pending).await;
         match value {
             Ok(v) if v.is_null() || v.is_undefined() => (None, None),
             Ok(v) => match v.as_string() {
@@ -129,8 +127,7 @@ impl Store {
     pub async fn write(&self, value: &str) -> Option<WebError> {
         let pending = match &*self.backend.borrow_mut() {
             Backend::Memory(_) => None,
-            Backend::Web(s) => Some(s.set_item(&self.key, value).map(|_| JsValue::UNDEFINED)),
-            Backend::Adapter(a) => Some(call(a, "setItem", &[&self.key, value])),
+            Backend::Object(o) => Some(call(o, "setItem", &[&self.key, value])),
         };
         let result = match pending {
             None => {
@@ -152,8 +149,7 @@ impl Store {
                 *v = None;
                 Ok(JsValue::UNDEFINED)
             }
-            Backend::Web(s) => s.remove_item(&self.key).map(|_| JsValue::UNDEFINED),
-            Backend::Adapter(a) => call(a, "removeItem", &[&self.key]),
+            Backend::Object(o) => call(o, "removeItem", &[&self.key]),
         };
         match result {
             Ok(v) => {
