@@ -117,6 +117,14 @@ impl Refresher {
         self.state.current().ok_or(CoreError::NotSignedIn.into())
     }
 
+    /// Starts a refresh in the background unless one is in flight; its result is kept by the
+    /// scheduler (back-off) or ends the session, so nobody waits for it (the timer, a wake-up).
+    pub fn kick(self: &Rc<Self>, mode: Mode) {
+        if self.flight.borrow().is_none() {
+            self.start(mode);
+        }
+    }
+
     fn start(self: &Rc<Self>, mode: Mode) -> Flight {
         let outcome: Outcome = Rc::default();
         let (me, out) = (self.clone(), outcome.clone());

@@ -111,11 +111,7 @@ fn wake(weak: &Weak<Wakeups>) {
         return;
     }
     if me.state.wake(now_ms()) {
-        let refresher = me.refresher.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            // Failures are kept by the scheduler (back-off) or end the session; nothing to throw to.
-            let _ = refresher.refresh(Mode::Scheduled).await;
-        });
+        me.refresher.kick(Mode::Scheduled);
     }
     me.rearm();
 }
