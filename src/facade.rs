@@ -65,7 +65,8 @@ fn start() {
 }
 
 /// Runs `call` as a Promise that resolves to its output or rejects with an `AuthError`.
-/// The one `future_to_promise` of the crate: every exported async method goes through it.
+/// Every exported async method goes through this one `future_to_promise` (the refresher's
+/// flight, `src/web/refresher.rs`, is the only other).
 fn call(call: Call) -> Promise {
     future_to_promise(async move {
         match run(call).await {
