@@ -126,7 +126,7 @@ if [ "$PROFILE" = release ]; then
   # both files in parallel: binaryen.js spends most of its ~7 s per run starting up.
   # --low-memory-unused: the first 1 KB of linear memory is the far end of the 1 MB stack (rustc puts the
   # stack first: __stack_pointer starts at 1 MiB, data above it), so binaryen may fold `x + C` (C < 1024)
-  # into a load/store offset; it only differs for an address that wraps below 0 (-223 B brotli,
+  # into a load/store offset; it only differs for an address that wraps below 0 (-224 B brotli,
   # bench/RESULTS.md "Item 2").
   pids=()
   for w in "$STAGE/${CRATE}_bg.wasm" "$STAGE/bundler/${CRATE}_bg.wasm"; do
