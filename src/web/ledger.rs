@@ -1,11 +1,12 @@
-//! The refresh ledger (`ledger.js`): the session the last lock holder wrote, in IndexedDB, which
-//! unlike `localStorage` is never stale right after a Web Lock hand-off (docs/PLATFORM.md#cross-tab-storage-order). Only used
-//! for storages shared across tabs; a missing or failing IndexedDB reads as "no entry".
+//! The refresh ledger (`ledgerGet`/`ledgerSet` in `bindings.js`): the session the last lock
+//! holder wrote, in IndexedDB, which unlike `localStorage` is never stale right after a Web Lock
+//! hand-off (docs/PLATFORM.md#cross-tab-storage-order). Only used for storages shared across
+//! tabs; a missing or failing IndexedDB reads as "no entry".
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-#[wasm_bindgen(module = "/src/web/ledger.js")]
+#[wasm_bindgen(module = "/src/web/bindings.js")]
 extern "C" {
     #[wasm_bindgen(js_name = ledgerGet)]
     fn ledger_get(key: &str) -> js_sys::Promise;

@@ -1,13 +1,13 @@
-//! Cross-tab mutual exclusion with Web Locks (`navigator.locks`), through the small binding in
-//! `lock.js`. The guard releases the lock when dropped, so an early return or an error can never
-//! leave it held; a crashed tab's locks are released by the browser, a frozen tab's are stolen
-//! after the timeout.
+//! Cross-tab mutual exclusion with Web Locks (`navigator.locks`), through the small binding
+//! `acquire` in `bindings.js`. The guard releases the lock when dropped, so an early return or an
+//! error can never leave it held; a crashed tab's locks are released by the browser, a frozen
+//! tab's are stolen after the timeout.
 
 use js_sys::{Function, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-#[wasm_bindgen(module = "/src/web/lock.js")]
+#[wasm_bindgen(module = "/src/web/bindings.js")]
 extern "C" {
     fn acquire(name: &str, timeout_ms: f64) -> js_sys::Promise;
 }

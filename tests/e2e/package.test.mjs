@@ -55,7 +55,7 @@ test('npm pack: the tarball holds exactly what a user needs', { timeout: STEP_MS
     /^react\/index\.(js|d\.ts)$/, // nexudus-auth/react
     /^embedded\/[\w.-]+\.(js|d\.ts)$/, // nexudus-auth/embedded
     /^nexudus_auth(\.js|\.d\.ts|_bg\.wasm|_bg\.wasm\.d\.ts)$/,
-    /^snippets\/[\w.-]+\/[\w./-]+\.js$/, // wasm-bindgen JS snippets (auth_error.js, lock.js, inline*.js)
+    /^snippets\/[\w.-]+\/[\w./-]+\.js$/, // wasm-bindgen JS snippets (auth_error.js, bindings.js)
     /^bundler\/index\.(js|d\.ts)$/,
     /^bundler\/nexudus_auth(\.js|\.d\.ts|_bg\.js|_bg\.wasm|_bg\.wasm\.d\.ts)$/,
     /^bundler\/snippets\/[\w.-]+\/[\w./-]+\.js$/,
