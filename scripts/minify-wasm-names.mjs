@@ -32,8 +32,8 @@ const die = (msg) => {
   console.error(`minify-wasm-names: ${msg}`);
   process.exit(1);
 };
-/** `s` as a regular expression matching only that whole identifier. */
-const word = (s) => new RegExp(`(?<![\\w$])${s.replace(/[$]/g, '\\$&')}(?![\\w$])`, 'g');
+/** `s`, taken literally, as a regular expression that does not match inside a longer identifier. */
+const word = (s) => new RegExp(`(?<![\\w$])${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w$])`, 'g');
 
 const before = new WebAssembly.Module(fs.readFileSync(wasmPath));
 const oldModules = new Set(WebAssembly.Module.imports(before).map((i) => i.module));
@@ -68,7 +68,7 @@ if (!glue.includes(moduleKey)) die(`no \`${moduleKey}\` in the glue`);
 glue = glue.replace(moduleKey, `${JSON.stringify(newModule)}: import0`);
 // Exports: every `wasm.<name>`.
 for (const [name, short] of mapping.exports) {
-  glue = glue.replace(new RegExp(`(?<![\\w$])wasm\\.${name.replace(/[$]/g, '\\$&')}(?![\\w$])`, 'g'), `wasm[${JSON.stringify(short)}]`);
+  glue = glue.replace(word(`wasm.${name}`), `wasm[${JSON.stringify(short)}]`);
 }
 
 // The glue's own adapters for closures are named after the same Rust types: only a minifier renames

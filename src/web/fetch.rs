@@ -62,24 +62,29 @@ extern "C" {
         method: &str,
         url: &str,
         headers: Array,
-        body: Option<String>,
+        body: Option<&str>,
         signal: &AbortSignal,
     ) -> Result<web_sys::Request, JsValue>;
 }
 
-/// The `fetch` Request for `request`, aborted by `deadline`: built by `buildRequest` of `bindings.js` in one call
-/// (−221 B brotli against eight `web_sys` calls) and handed to `gloo-net` to send (its own
-/// `RequestBuilder` formats the URL with `format!`, which would pull `core::fmt` into the wasm).
+/// The `fetch` Request for `request`, aborted by `deadline`: built by `buildRequest` in
+/// `bindings.js` in one call (−221 B brotli against eight `web_sys` calls) and handed to `gloo-net`
+/// to send (its own `RequestBuilder` formats the URL with `format!`, which would pull `core::fmt`
+/// into the wasm).
 fn build(request: &HttpRequest, deadline: &Deadline) -> Result<Request, WebError> {
     let headers = Array::new();
     for (name, value) in &request.headers {
         headers.push(&JsValue::from_str(name));
         headers.push(&JsValue::from_str(value));
     }
+    let json;
     let body = match &request.body {
         None => None,
-        Some(RequestBody::Form(text)) => Some(text.clone()),
-        Some(RequestBody::Json(value)) => Some(json::stringify(value)),
+        Some(RequestBody::Form(text)) => Some(text.as_str()),
+        Some(RequestBody::Json(value)) => {
+            json = json::stringify(value);
+            Some(json.as_str())
+        }
     };
     build_request(
         request.method.as_str(),

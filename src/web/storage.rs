@@ -41,22 +41,22 @@ impl Store {
         };
         let local = name.as_deref() == Some("local");
         let (backend, shared, warning) = match name.as_deref() {
-            Some("local") => match window.local_storage() {
-                Ok(Some(s)) => (Backend::Object(s.into()), true, None),
-                _ => (
-                    Backend::Memory(None),
-                    false,
-                    Some(WebError::Storage(FELL_BACK)),
-                ),
-            },
-            Some("session") => match window.session_storage() {
-                Ok(Some(s)) => (Backend::Object(s.into()), false, None),
-                _ => (
-                    Backend::Memory(None),
-                    false,
-                    Some(WebError::Storage(FELL_BACK)),
-                ),
-            },
+            Some("local" | "session") => {
+                let storage = if local {
+                    window.local_storage()
+                } else {
+                    window.session_storage()
+                };
+                match storage {
+                    // Only `localStorage` is shared with the other tabs.
+                    Ok(Some(s)) => (Backend::Object(s.into()), local, None),
+                    _ => (
+                        Backend::Memory(None),
+                        false,
+                        Some(WebError::Storage(FELL_BACK)),
+                    ),
+                }
+            }
             Some("memory") => (Backend::Memory(None), false, None),
             Some(_) => {
                 return Err(WebError::config(
