@@ -32,8 +32,10 @@ const die = (msg) => {
   console.error(`minify-wasm-names: ${msg}`);
   process.exit(1);
 };
+/** `s` escaped for use inside a regular expression, so it matches only itself. */
+const literal = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** `s`, taken literally, as a regular expression that does not match inside a longer identifier. */
-const word = (s) => new RegExp(`(?<![\\w$])${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w$])`, 'g');
+const word = (s) => new RegExp(`(?<![\\w$])${literal(s)}(?![\\w$])`, 'g');
 
 const before = new WebAssembly.Module(fs.readFileSync(wasmPath));
 const oldModules = new Set(WebAssembly.Module.imports(before).map((i) => i.module));
@@ -58,7 +60,7 @@ const [newModule] = newModules;
 let glue = fs.readFileSync(gluePath, 'utf8');
 // Imports: the keys of the object __wbg_get_imports() builds, then the module it is handed over as.
 for (const [, base, short] of mapping.imports) {
-  const key = new RegExp(`(?<![\\w$])${base}(?=: function)`, 'g');
+  const key = new RegExp(`(?<![\\w$])${literal(base)}(?=: function)`, 'g');
   const n = glue.match(key)?.length ?? 0;
   if (n !== 1) die(`import ${base}: ${n} keys in the glue (expected 1)`);
   glue = glue.replace(key, JSON.stringify(short));

@@ -43,9 +43,10 @@ fn inline_snippets(text: &str) -> usize {
     text.matches("wasm_bindgen(inline_js").count()
 }
 
-fn library() -> (BTreeSet<String>, usize) {
+/// The distinct snippet module paths and the `inline_js` count of the `.rs` files under `dir`.
+fn snippets_under(dir: &Path) -> (BTreeSet<String>, usize) {
     let mut files = Vec::new();
-    rust_files(&root().join("src"), &mut files);
+    rust_files(dir, &mut files);
     let mut found = BTreeSet::new();
     let mut inline = 0;
     for file in files {
@@ -54,6 +55,10 @@ fn library() -> (BTreeSet<String>, usize) {
         inline += inline_snippets(&text);
     }
     (found, inline)
+}
+
+fn library() -> (BTreeSet<String>, usize) {
+    snippets_under(&root().join("src"))
 }
 
 #[test]
@@ -78,7 +83,14 @@ fn the_library_ships_its_javascript_as_two_modules() {
 
 #[test]
 fn each_wasm_test_page_loads_at_most_three_snippet_modules() {
-    let (library, library_inline) = library();
+    // Every test page loads the library's snippets and those of the shared tests/support module.
+    let (mut shared, mut shared_inline) = library();
+    let support = root().join("tests/support");
+    if support.is_dir() {
+        let (found, inline) = snippets_under(&support);
+        shared.extend(found);
+        shared_inline += inline;
+    }
     let mut pages = 0;
     for entry in std::fs::read_dir(root().join("tests")).unwrap() {
         let path = entry.unwrap().path();
@@ -87,19 +99,10 @@ fn each_wasm_test_page_loads_at_most_three_snippet_modules() {
             continue;
         }
         pages += 1;
-        // The test binary's own snippets: its file and the shared tests/support module.
-        let mut text = std::fs::read_to_string(&path).unwrap();
-        let support = root().join("tests/support");
-        if support.is_dir() {
-            let mut files = Vec::new();
-            rust_files(&support, &mut files);
-            for file in files {
-                text.push_str(&std::fs::read_to_string(file).unwrap());
-            }
-        }
-        let mut all = library.clone();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut all = shared.clone();
         all.extend(modules(&text));
-        let count = all.len() + library_inline + inline_snippets(&text);
+        let count = all.len() + shared_inline + inline_snippets(&text);
         assert!(
             count <= MAX_PER_TEST_PAGE,
             "{name}: its page loads {count} snippet modules, more than {MAX_PER_TEST_PAGE} \
