@@ -96,7 +96,7 @@ if (!HAVE_PKG) {
 
 // ---------------------------------------------------------------- 2. sizes + bundles
 if (opts.compare && !fs.existsSync(path.join(opts.compare, 'index.js'))) die(`--compare ${opts.compare}: no index.js there`);
-const compare = opts.compare ? { dir: opts.compare, label: opts.compareLabel || 'compare' } : null;
+const compare = opts.compare ? { dir: opts.compare, label: opts.compareLabel || 'compare', embedded: fs.existsSync(path.join(opts.compare, 'embedded', 'index.js')) } : null;
 const { sizeRows, wasmSizeMd } = await measureSizes({ PKG, HAVE_PKG, result, compare });
 
 // ---------------------------------------------------------------- 3. static server

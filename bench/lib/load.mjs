@@ -22,6 +22,10 @@ export function loadCandidatesFor(HAVE_PKG, HAVE_EMBEDDED, compare) {
         { id: c, size: c, q: { src: '/b/compare/nexudus-auth.js' }, wasm: '/b/compare/nexudus_auth_bg.wasm' },
         { id: `${OURS} [${compare.label}] (esbuild bundle + preload wasm)`, size: c, q: { src: '/b/compare/nexudus-auth.js', preload: '/b/compare/nexudus_auth_bg.wasm' }, wasm: '/b/compare/nexudus_auth_bg.wasm' },
       );
+      if (compare.embedded) {
+        const e = `${OURS} [${compare.label}]/embedded (esbuild bundle)`;
+        loadCandidates.push({ id: e, size: e, q: { src: '/b/compare/nexudus-auth-embedded.js' }, noWasm: true });
+      }
     }
     if (HAVE_EMBEDDED) {
       loadCandidates.push({ id: `${OURS}/embedded (esbuild bundle)`, size: `${OURS}/embedded (esbuild bundle)`, q: { src: '/b/nexudus-auth-embedded.js' }, noWasm: true });
