@@ -19,13 +19,14 @@
 // Needs bench/node_modules (bash bench/run.sh installs it) and Chromium ($CHROMIUM or /usr/bin/chromium).
 
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createRequire } from 'node:module';
 import { BENCH, CHROMIUM_FLAGS, ROOT, br, die, median } from './lib/common.mjs';
+import { launch } from './lib/load.mjs';
+import { startServer } from './lib/server.mjs';
 
 const args = process.argv.slice(2);
 let runs = 30;
@@ -42,8 +43,8 @@ for (let i = 0; i < args.length; i++) {
 if (!['embedded', 'web'].includes(entry)) die(`--entry is embedded or web, not ${entry}`);
 if (!pkgs.length) pkgs.push(path.join(ROOT, 'pkg'));
 const require = createRequire(path.join(BENCH, 'package.json'));
-let esbuild, chromium;
-try { esbuild = require('esbuild'); ({ chromium } = require('playwright-core')); } catch { die('no bench/node_modules: run bash bench/run.sh once (it runs npm ci)'); }
+let esbuild;
+try { esbuild = require('esbuild'); } catch { die('no bench/node_modules: run bash bench/run.sh once (it runs npm ci)'); }
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 // ---------------------------------------------------------------- bundles
@@ -65,10 +66,10 @@ window.__run = (async () => {
   for (const f of fs.readdirSync(path.dirname(main))) { // the web entry fetches its .wasm next to the bundle
     if (f.endsWith('.wasm')) fs.copyFileSync(path.join(path.dirname(main), f), path.join(work, f));
   }
-  return { label, file: `/b${i}.js`, bytes: br(fs.readFileSync(path.join(work, `b${i}.js`))).length };
+  return { label, file: `/pkg/b${i}.js`, bytes: br(fs.readFileSync(path.join(work, `b${i}.js`))).length };
 });
 
-// ---------------------------------------------------------------- page + server
+// ---------------------------------------------------------------- page + server (bench/lib/server.mjs, serving `work` as /pkg/)
 const PHASES = ['fetched', 'compile()', 'compiled', 'instantiated', 'created', 'verb 1', 'verb 2'];
 const page = (src) => `<!doctype html><meta charset="utf-8"><script type="module">
 const t0 = performance.now(), marks = {};
@@ -93,27 +94,10 @@ try {
 document.title = 'done';
 console.debug('__phases_done__');
 </script>`;
-const cache = new Map();
-const server = http.createServer((q, res) => {
-  const u = new URL(q.url, 'http://x');
-  if (u.pathname === '/page') {
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
-    return res.end(page(u.searchParams.get('src')));
-  }
-  const f = path.join(work, path.basename(u.pathname));
-  if (!fs.existsSync(f)) { res.writeHead(404); return res.end(); }
-  if (!cache.has(f)) cache.set(f, br(fs.readFileSync(f)));
-  res.writeHead(200, {
-    'Content-Type': f.endsWith('.wasm') ? 'application/wasm' : 'text/javascript; charset=utf-8',
-    'Content-Encoding': 'br', 'Cache-Control': 'no-store',
-  });
-  res.end(cache.get(f));
-});
-await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-const origin = `http://127.0.0.1:${server.address().port}`;
+const { server, origin } = await startServer(work, (q) => page(q.get('src')));
 
 // ---------------------------------------------------------------- loads
-const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+const browser = await launch(CHROMIUM);
 const samples = candidates.map(() => []);
 for (let r = 0; r <= runs; r++) { // round 0: warm-up, discarded
   for (let k = 0; k < candidates.length; k++) {

@@ -41,15 +41,16 @@ console.debug('__bench_done__');
 /**
  * Starts the server on a free loopback port. Returns { server, origin, hits, encodingsSeen }:
  * `hits` counts requests per path, `encodingsSeen` collects the Accept-Encoding values received.
+ * `page` writes the HTML of `/page` from its query (bench/phases.mjs brings its own).
  */
-export async function startServer(PKG) {
+export async function startServer(PKG, page = pageHtml) {
   const hits = new Map();
   const encodingsSeen = new Set();
   const server = createServer((req, res) => {
     const u = new URL(req.url, 'http://x');
     hits.set(u.pathname, (hits.get(u.pathname) || 0) + 1);
     const common = { 'Cache-Control': 'no-store', 'Access-Control-Allow-Origin': '*' };
-    if (u.pathname === '/page') { res.writeHead(200, { ...common, 'Content-Type': TYPES['.html'] }); res.end(pageHtml(u.searchParams)); return; }
+    if (u.pathname === '/page') { res.writeHead(200, { ...common, 'Content-Type': TYPES['.html'] }); res.end(page(u.searchParams)); return; }
     if (u.pathname === '/blank') { res.writeHead(200, { ...common, 'Content-Type': TYPES['.html'] }); res.end('<!doctype html><title>blank</title>'); return; }
     let base = null, rel = null;
     if (u.pathname.startsWith('/pkg/')) { base = PKG; rel = u.pathname.slice(5); }

@@ -84,7 +84,7 @@ export async function measureSizes({ PKG, HAVE_PKG, result, compare }) {
       const cw = sizes(fs.readFileSync(path.join(compare.dir, 'nexudus_auth_bg.wasm')));
       result.sizes[`${OURS} [${compare.label}] (esbuild bundle)`] = { js: cjs, wasm: cw, total: addSizes([cjs, cw]) };
       sizeRows.push(`${OURS} [${compare.label}] (esbuild bundle)`);
-      if (fs.existsSync(path.join(compare.dir, 'embedded', 'index.js'))) {
+      if (compare.embedded) {
         const cejs = sizes(await bundle('nexudus-auth-embedded.js', 'compare/nexudus-auth-embedded.js', compare.dir));
         result.sizes[`${OURS} [${compare.label}]/embedded (esbuild bundle)`] = { js: cejs, total: cejs };
         sizeRows.push(`${OURS} [${compare.label}]/embedded (esbuild bundle)`);
