@@ -195,13 +195,47 @@ fn wait_for_handoff_only_after_waiting_and_seeing_nothing_new() {
 fn after_refresh_keeps_the_answer_only_for_the_session_it_refreshed() {
     let used = s("a@x.io", "a1", T0);
     let same = used.clone();
-    assert_eq!(after_refresh(Some(&same), &used), AfterRefresh::Keep);
-    assert_eq!(after_refresh(None, &used), AfterRefresh::SignedOut);
+    assert_eq!(after_refresh(Some(&same), &used, &used), AfterRefresh::Keep);
+    assert_eq!(after_refresh(None, &used, &used), AfterRefresh::SignedOut);
     let rotated = s("a@x.io", "a2", T0 + 10.0);
-    assert_eq!(after_refresh(Some(&rotated), &used), AfterRefresh::Discard);
+    assert_eq!(
+        after_refresh(Some(&rotated), &used, &used),
+        AfterRefresh::Discard
+    );
     let someone_else = s("b@x.io", "b1", T0);
     assert_eq!(
-        after_refresh(Some(&someone_else), &used),
+        after_refresh(Some(&someone_else), &used, &used),
+        AfterRefresh::Discard
+    );
+}
+
+#[test]
+fn after_refresh_of_a_fresher_copy_this_tab_never_adopted_keeps_the_answer() {
+    // after_lock chose another tab's fresher copy (both expired, a forced refresh that did not
+    // wait): this tab still holds `before`, the server has rotated `used`'s refresh token.
+    let before = s("a@x.io", "a1", T0);
+    let used = s("a@x.io", "a2", T0 + 10.0);
+    assert_eq!(
+        after_lock(&before, Some(&used), true, false, T0 + 20.0),
+        AfterLock::Refresh
+    );
+    assert_eq!(
+        after_refresh(Some(&before), &before, &used),
+        AfterRefresh::Keep
+    );
+    assert_eq!(
+        after_refresh(Some(&used), &before, &used),
+        AfterRefresh::Keep
+    );
+    assert_eq!(after_refresh(None, &before, &used), AfterRefresh::SignedOut);
+    let someone_else = s("b@x.io", "b1", T0 + 15.0);
+    assert_eq!(
+        after_refresh(Some(&someone_else), &before, &used),
+        AfterRefresh::Discard
+    );
+    let newer = s("a@x.io", "a3", T0 + 30.0);
+    assert_eq!(
+        after_refresh(Some(&newer), &before, &used),
         AfterRefresh::Discard
     );
 }

@@ -121,13 +121,16 @@ pub enum AfterRefresh {
     SignedOut,
 }
 
-/// A refresh answer is kept only when this tab still holds the session it refreshed: a
-/// sign-out must stay signed out and another sign-in must not be overwritten.
-pub fn after_refresh(mine: Option<&Session>, used: &Session) -> AfterRefresh {
+/// A refresh answer is kept only when this tab still holds the session it decided to refresh
+/// (`before`) or the copy it refreshed (`used`): a sign-out must stay signed out and another
+/// sign-in must not be overwritten. `used` differs from `before` when [`after_lock`] picked
+/// another tab's fresher copy that this tab never adopted; the server has rotated that copy's
+/// refresh token, so dropping the answer would leave every copy with a dead one.
+pub fn after_refresh(mine: Option<&Session>, before: &Session, used: &Session) -> AfterRefresh {
     match mine {
         None => AfterRefresh::SignedOut,
-        Some(m) if !m.same_as(used) => AfterRefresh::Discard,
-        Some(_) => AfterRefresh::Keep,
+        Some(m) if m.same_as(before) || m.same_as(used) => AfterRefresh::Keep,
+        Some(_) => AfterRefresh::Discard,
     }
 }
 

@@ -8,7 +8,8 @@
 //!   and refreshing ([`crate::core::sync`]). Why the ledger:
 //!   docs/PLATFORM.md#cross-tab-storage-order.
 //! * After the answer, the refresh is kept only if this tab still holds the session it
-//!   refreshed, and `invalid_grant` signs out only when no other tab holds a newer session.
+//!   decided to refresh (or the copy it refreshed), and `invalid_grant` signs out only when no
+//!   other tab holds a newer session.
 //! * Events are fired only after the lock is released.
 
 use super::error::WebError;
@@ -207,7 +208,7 @@ impl Refresher {
         match answer {
             Ok(grant) => {
                 let fresh = used.rotated(grant, now_ms());
-                match after_refresh(self.state.current().as_deref(), &used) {
+                match after_refresh(self.state.current().as_deref(), before, &used) {
                     AfterRefresh::SignedOut => Err(CoreError::NotSignedIn.into()),
                     AfterRefresh::Discard => Ok(()),
                     AfterRefresh::Keep => {

@@ -172,3 +172,55 @@ test('every tab computes the same refresh point, whether it signed in or restore
   g.assertClean();
   await context.close();
 });
+
+// This tab's session can be older than the stored one when another tab's message never reached it (an
+// adapter has no `storage` event; a frozen tab misses BroadcastChannel messages). When both have expired,
+// refresh() refreshes the stored copy (its refresh token is the live one) and must keep the answer:
+// dropping it leaves every copy with a rotated-away refresh token, and the next refresh signs out.
+test('a forced refresh of a fresher copy this tab never adopted keeps the rotation', async () => {
+  const context = await browser.newContext();
+  const g = guard(context);
+  const clientId = uid('fresher');
+  const storageKey = uid('key');
+  await mockApi('/mock/config', { clientId, accessTtlSeconds: 2 });
+  const page = await context.newPage();
+  await page.goto(`${PAGES}/blank.html`);
+  const mine = await page.evaluate(async (opts) => {
+    const { NexudusAuth } = await import('/pkg/index.js');
+    const map = (window.store = new Map());
+    const storage = {
+      getItem: async (k) => map.get(k) ?? null,
+      setItem: async (k, v) => void map.set(k, v),
+      removeItem: async (k) => void map.delete(k),
+    };
+    window.auth = await NexudusAuth.create({ ...opts, storage, autoRefresh: false });
+    return window.auth.signIn({ email: 'alice@example.com', password: 'Passw0rd!', clientId: opts.clientId });
+  }, { baseUrl: MOCK, storageKey, clientId });
+
+  // "another tab" rotates the stored session and writes its copy, which this tab never hears of
+  const stored = JSON.parse(await page.evaluate((k) => window.store.get(k), storageKey));
+  const res = await fetch(`${MOCK}/api/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', client_id: clientId },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: stored.refreshToken }),
+  });
+  assert.equal(res.status, 200, 'the other tab rotated');
+  const grant = await res.json();
+  const at = Date.now();
+  const theirs = { ...stored, accessToken: grant.access_token, refreshToken: grant.refresh_token, receivedAt: at, expiresAt: at + grant.expires_in * 1000 };
+  await page.evaluate(([k, v]) => window.store.set(k, v), [storageKey, JSON.stringify(theirs)]);
+  await new Promise((r) => setTimeout(r, 2300)); // both copies expire
+
+  const refreshed = await page.evaluate(() => window.auth.refresh());
+  assert.ok(refreshed.expiresAt > Date.now(), 'refresh() resolves to a live session, not the expired one');
+  assert.notEqual(refreshed.accessToken, mine.accessToken);
+  assert.notEqual(refreshed.accessToken, theirs.accessToken);
+  const kept = JSON.parse(await page.evaluate((k) => window.store.get(k), storageKey));
+  assert.equal(kept.accessToken, refreshed.accessToken, 'the rotation is stored');
+  const again = await page.evaluate(() => window.auth.refresh());
+  assert.notEqual(again.accessToken, refreshed.accessToken, 'the stored refresh token is the live one');
+  assert.equal(await page.evaluate(() => window.auth.session?.accessToken), again.accessToken, 'still signed in');
+  g.assertClean();
+  await mockApi('/mock/config', { clientId, accessTtlSeconds: null });
+  await context.close();
+});
