@@ -117,6 +117,16 @@ export async function mockApi(path, body, method) {
   return parsed;
 }
 
+/** Sends a refresh grant to the mock's `/api/token` from outside any page (what another tab, or the
+ * server side, does with `refreshToken`); returns the fetch Response. */
+export async function refreshGrant(clientId, refreshToken) {
+  return fetch(`${MOCK}/api/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', client_id: clientId },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
+  });
+}
+
 /** Resets the mock (counters, faults, tokens, outbox, users). */
 export async function resetMock() {
   return mockApi('/mock/reset', {});

@@ -3,7 +3,7 @@
 // one refresh for N stale tabs, sign-out reaching every tab, a failed refresh keeping the session, storage kinds.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { MOCK, PAGES, launch, mockApi, guard, openClient, uid } from './lib.mjs';
+import { MOCK, PAGES, launch, mockApi, guard, openClient, refreshGrant, uid } from './lib.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -199,11 +199,7 @@ test('a forced refresh of a fresher copy this tab never adopted keeps the rotati
 
   // "another tab" rotates the stored session and writes its copy, which this tab never hears of
   const stored = JSON.parse(await page.evaluate((k) => window.store.get(k), storageKey));
-  const res = await fetch(`${MOCK}/api/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', client_id: clientId },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: stored.refreshToken }),
-  });
+  const res = await refreshGrant(clientId, stored.refreshToken);
   assert.equal(res.status, 200, 'the other tab rotated');
   const grant = await res.json();
   const at = Date.now();

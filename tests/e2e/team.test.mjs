@@ -4,7 +4,7 @@
 // administers erin (5) and frank (6); bob (2) administers no team.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { MOCK, guard, launch, mockApi, openClient as openTestClient, resetMock, uid } from './lib.mjs';
+import { MOCK, guard, launch, mockApi, openClient as openTestClient, refreshGrant, resetMock, uid } from './lib.mjs';
 
 const PASSWORD = 'Passw0rd!';
 const ALICE = 'nexudus.portal.alice@example.com';
@@ -274,11 +274,7 @@ describe('team-admin impersonation', () => {
     assert.equal((await mockApi('/mock/stats')).failedRefresh, 0);
 
     // Server side, the member's last refresh token is still good: the admin's rotation did not touch it.
-    const res = await fetch(`${MOCK}/api/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', client_id: ERIN },
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: erin1.refreshToken }),
-    });
+    const res = await refreshGrant(ERIN, erin1.refreshToken);
     assert.equal(res.status, 200);
     g.assertClean();
     await context.close();
