@@ -2,8 +2,14 @@
 // await init() themselves. The wasm download (and its streaming compilation) starts when this module is
 // evaluated, not when create() is first called, so it runs while the app's own code loads; in Node (SSR)
 // importing fetches nothing.
-import initWasm, * as wasm from './nexudus_auth.js';
+import initWasm, {
+  endpointsSystemAuthLogin, endpointsSystemAuthRefreshToken, authenticatedLinkUrl as linkUrl,
+} from './nexudus_auth.js';
 import { AuthError } from '__AUTH_ERROR_MODULE__';
+// The JavaScript shell (pkg-template/shell/: the classes and every I/O around the wasm Machine), inlined
+// into this file by scripts/build.sh (rollup, scripts/rollup.shell.mjs) and wired to this entry's glue.
+import { NexudusAuth } from './shell/client.js';
+import { RebillyAuth } from './shell/rebilly.js';
 import { wasmLoadError } from './wasm_load.js';
 
 export { AuthError };
@@ -40,8 +46,10 @@ const patch = (C, create = C.create) => ((C.create = async (options) => {
   await init();
   return create.call(C, options);
 }), C);
-export const NexudusAuth = patch(wasm.NexudusAuth);
-export const RebillyAuth = patch(wasm.RebillyAuth);
+
+patch(NexudusAuth);
+patch(RebillyAuth);
+export { NexudusAuth, RebillyAuth };
 
 // the synchronous helpers need the wasm: throw a clear AuthError instead of a TypeError before init()
 const need = (f) => (...args) => {
@@ -51,9 +59,9 @@ const need = (f) => (...args) => {
 export const endpoints = {
   system: {
     auth: {
-      login: need((token, validForInMinutes) => wasm.endpointsSystemAuthLogin(token, validForInMinutes)),
-      refreshToken: need(wasm.endpointsSystemAuthRefreshToken),
+      login: need((token, validForInMinutes) => endpointsSystemAuthLogin(token, validForInMinutes)),
+      refreshToken: need(endpointsSystemAuthRefreshToken),
     },
   },
 };
-export const authenticatedLinkUrl = need(wasm.authenticatedLinkUrl);
+export const authenticatedLinkUrl = need(linkUrl);

@@ -15,7 +15,9 @@
 #        $WASM_OPT -Oz --low-memory-unused --converge --strip-debug --strip-producers on both _bg.wasm   (never -all: docs/PLATFORM.md#wasm-opt-all)
 #        web target: import/export names shortened (scripts/minify-wasm-names.mjs: binaryen's
 #          --minify-imports-and-exports-and-modules, the glue rewritten to match and checked)
-#        pkg-template/ -> pkg/ (__VERSION__ = crate version, __AUTH_ERROR_MODULE__ = ./snippets/…/auth_error.js)
+#        pkg-template/ -> pkg/ (__VERSION__ = crate version, __AUTH_ERROR_MODULE__ = ./snippets/…/auth_error.js;
+#          the JS shell pkg-template/shell/*.js inlined into index.js and bundler/index.js by rollup:
+#          scripts/rollup.shell.mjs, with scripts/package.json's pinned rollup)
 #        pkg/embedded/nexudus_auth_bg.wasm.js = the optimized web wasm as a JS string (entry nexudus-auth/embedded;
 #          scripts/embed-wasm.mjs: one char per byte, bytes renamed by frequency)
 #        load the optimized wasm once in node (catches a broken wasm-opt: docs/PLATFORM.md#binaryen-version), print sizes.
@@ -101,18 +103,18 @@ wasm-bindgen --target bundler --out-dir "$STAGE/bundler" "$RAW"
 rm -f "$STAGE/package.json" "$STAGE/.gitignore" "$STAGE/bundler/package.json" "$STAGE/bundler/.gitignore"
 
 # ---------------------------------------------------------------- one AuthError class for every entry
-# Each wasm-bindgen output (web, bundler/, embedded/ …) carries its own copy of src/web/auth_error.js, which
+# Each wasm-bindgen output (web, bundler/, embedded/ …) carries its own copy of src/js/auth_error.js, which
 # would make one AuthError class per entry (`instanceof` false across `nexudus-auth` and `nexudus-auth/bundler`).
 # pkg/auth_error.js holds the one class; every snippet copy becomes a re-export of it.
 step "one AuthError class: pkg/auth_error.js, snippets re-export it"
-cp "$ROOT/src/web/auth_error.js" "$STAGE/auth_error.js"
+cp "$ROOT/src/js/auth_error.js" "$STAGE/auth_error.js"
 n_ae=0
 while IFS= read -r snip; do
   rel=$(realpath --relative-to="$(dirname "$snip")" "$STAGE/auth_error.js")
   printf "// nexudus-auth: the one AuthError class is pkg/auth_error.js (scripts/build.sh)\nexport { AuthError } from '%s';\n" "$rel" >"$snip"
   n_ae=$((n_ae + 1))
-done < <(find "$STAGE" -path '*/snippets/*/src/web/auth_error.js' | sort)
-[ "$n_ae" -ge 1 ] || die "no snippets/*/src/web/auth_error.js in the wasm-bindgen output"
+done < <(find "$STAGE" -path '*/snippets/*/src/js/auth_error.js' | sort)
+[ "$n_ae" -ge 1 ] || die "no snippets/*/src/js/auth_error.js in the wasm-bindgen output"
 info "$n_ae snippet copies now re-export ./auth_error.js"
 cp "$ROOT/pkg-template/wasm_load.js" "$STAGE/wasm_load.js"   # index.js: a failed wasm load -> an AuthError naming the fix
 cp -r "$ROOT/pkg-template/react" "$STAGE/react"               # nexudus-auth/react (plain JS + .d.ts, React is a peer)
@@ -148,13 +150,13 @@ step "pkg-template/ -> pkg/"
 VERSION=$(crate_version)
 [ -n "$VERSION" ] || die "cannot read the crate version"
 TPL=$ROOT/pkg-template
-# subst_auth_error <index.js> <out dir>: point the wrapper at wasm-bindgen's copy of src/web/auth_error.js
+# subst_auth_error <index.js> <out dir>: point the wrapper at wasm-bindgen's copy of src/js/auth_error.js
 subst_auth_error() {
   local file=$1 dir=$2 found n
   grep -q '__AUTH_ERROR_MODULE__' "$file" || return 0
-  mapfile -t found < <(cd "$dir" && find snippets -path '*/src/web/auth_error.js' 2>/dev/null | sort)
+  mapfile -t found < <(cd "$dir" && find snippets -path '*/src/js/auth_error.js' 2>/dev/null | sort)
   n=${#found[@]}
-  [ "$n" -ge 1 ] || die "no snippets/*/src/web/auth_error.js in ${dir#"$STAGE"}: does the Rust code import it with #[wasm_bindgen(module = \"/src/web/auth_error.js\")]?"
+  [ "$n" -ge 1 ] || die "no snippets/*/src/js/auth_error.js in ${dir#"$STAGE"}: does the Rust code import it with #[wasm_bindgen(module = \"/src/js/auth_error.js\")]?"
   [ "$n" -eq 1 ] || die "several auth_error.js snippets in ${dir#"$STAGE"}: ${found[*]}"
   sed -i "s#__AUTH_ERROR_MODULE__#./${found[0]}#g" "$file"
   info "${file#"$STAGE"/}: __AUTH_ERROR_MODULE__ -> ./${found[0]}"
@@ -174,6 +176,22 @@ if [ -d "$TPL" ]; then
     node "$ROOT/scripts/embed-wasm.mjs" "$STAGE/${CRATE}_bg.wasm" "$STAGE/embedded/${CRATE}_bg.wasm.js" \
       || die "embed-wasm failed"
   fi
+  # The JS shell (pkg-template/shell/*.js, ES modules: the classes and every I/O around the wasm Machine)
+  # inlined into the web and bundler entries by rollup (scripts/rollup.shell.mjs): each entry is bundled
+  # with a copy of the modules next to it, so the shell's './nexudus_auth.js' is THAT entry's glue
+  # (pkg/nexudus_auth.js, pkg/bundler/nexudus_auth.js). One file per entry keeps the package's file list and
+  # an unbundled page's request count; rollup keeps the shell's comments and JSDoc.
+  js_tools
+  for entry in "$STAGE/index.js" "$STAGE/bundler/index.js"; do
+    [ -f "$entry" ] && grep -q "from './shell/" "$entry" || continue
+    dir=$(dirname "$entry")
+    cp -r "$TPL/shell" "$dir/shell"
+    ENTRY="$entry" OUT="$dir/.index.bundled.js" "$ROOT/scripts/node_modules/.bin/rollup" --silent \
+      -c "$ROOT/scripts/rollup.shell.mjs" || die "rollup of ${entry#"$STAGE"/} failed"
+    mv "$dir/.index.bundled.js" "$entry"
+    rm -r "$dir/shell"
+    node --check "$entry" || die "${entry#"$STAGE"/} does not parse after rollup"
+  done
   [ -f "$STAGE/package.json" ] && sed -i "s/__VERSION__/$VERSION/g" "$STAGE/package.json"
   [ -f "$STAGE/index.js" ] && subst_auth_error "$STAGE/index.js" "$STAGE"
   [ -f "$STAGE/bundler/index.js" ] && subst_auth_error "$STAGE/bundler/index.js" "$STAGE/bundler"

@@ -65,3 +65,15 @@ wait_http() {
   done
   return 1
 }
+
+# js_tools: scripts/node_modules (the pinned rollup + typescript of scripts/package-lock.json, used by
+# build.sh and check-js.sh), installed with `npm ci` when missing or when the lock file changed (a stamp
+# named after the lock's hash).
+js_tools() {
+  local dir=$ROOT/scripts stamp
+  stamp=$dir/node_modules/.lock-$(sha256sum "$dir/package-lock.json" | cut -c1-16)
+  [ -f "$stamp" ] && return 0
+  step "npm ci in scripts/ (rollup, typescript)"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci in scripts/ failed"
+  touch "$stamp"
+}

@@ -10,16 +10,18 @@
 #   native         cargo test --workspace (pure core + mock server)
 #   build          scripts/build.sh (release pkg/ on the pinned nightly, else stable with a warning; wasm-opt'd;
 #                  both web entries loaded once in node)
+#   check-js       scripts/check-js.sh: tsc --checkJs (strict) over the JavaScript shell, pkg-template/shell/
 #   mock-build     cargo build -p nexudus-mock --release
 #   mock           the mock started on $NEXUDUS_MOCK_PORT (18787) in the background (stopped on exit)
-#   wasm-chromium  wasm-bindgen-test, tests/web_*.rs, headless Chromium (chromedriver)
+#   wasm-chromium  wasm-bindgen-test, tests/web_*.rs (the synchronous wasm API), headless Chromium (chromedriver)
 #   wasm-firefox   the same in headless Firefox ESR (geckodriver)
 #   e2e            node --test tests/e2e/*.test.mjs (playwright-core + Debian chromium) against the mock + pkg/
-#   e2e-firefox    the engine-neutral e2e files (multitab, engines-probe, engines-load) in Firefox ESR
+#   e2e-firefox    the engine-neutral e2e files (multitab, engines-probe, engines-load, api-signin, api-failures)
+#                  in Firefox ESR
 #   e2e-webkit     the same in WebKitGTK (WebKitWebDriver + MiniBrowser under xvfb-run)
 #   bundlers       tests/bundlers/matrix.test.mjs: the packed tarball built by esbuild, Rollup, Vite (build + dev),
 #                  webpack 5, Next.js and Parcel, each app signed in through in Chromium (npm ci cached by lock hash)
-#   size           node bench/size-check.mjs (brotli of web wasm + glue vs bench/size-baseline.json, +10 %)
+#   size           node bench/size-check.mjs (brotli of web wasm + glue + entry vs bench/size-baseline.json)
 # Counts come from structured reports, never from what a test prints: node --test writes them through
 # scripts/test-counts-reporter.mjs to target/test-logs/<level>.counts.json; cargo test and
 # wasm-bindgen-test from their own `test result:` summary lines (a test's own output is only shown when it
@@ -227,6 +229,14 @@ elif [ -f "$ROOT/pkg/index.js" ]; then
 else
   skip build "$NOT_SELECTED; no pkg/ to use"
 fi
+# The JavaScript shell's JSDoc types, against the Machine's types the build generated.
+if ! selected check-js; then
+  skip check-js "$NOT_SELECTED"
+elif [ "$BUILD_OK" != 1 ]; then
+  skip check-js "needs the built pkg/ (see level build)"
+else
+  run_level check-js check bash "$ROOT/scripts/check-js.sh" || true
+fi
 
 # ---------------------------------------------------------------- mock server
 # Started in this shell (not in a pipeline) so that the trap can stop it; its output goes to
@@ -336,7 +346,8 @@ fi
 # ---------------------------------------------------------------- e2e in Firefox ESR and WebKitGTK
 # The engine-neutral files run through tests/e2e/engines/driver.mjs (Chromium runs them in level e2e);
 # here the same test bodies drive Firefox (geckodriver) and WebKitGTK (WebKitWebDriver), see docs/ENGINES.md.
-ENGINE_FILES=(tests/e2e/multitab.test.mjs tests/e2e/engines-probe.test.mjs tests/e2e/engines-load.test.mjs)
+ENGINE_FILES=(tests/e2e/multitab.test.mjs tests/e2e/engines-probe.test.mjs tests/e2e/engines-load.test.mjs
+  tests/e2e/api-signin.test.mjs tests/e2e/api-failures.test.mjs)
 e2e_engine() {  # e2e_engine <firefox|webkit>
   e2e_deps || return
   NEXUDUS_MOCK_URL="$MOCK_URL" PKG_DIR="$ROOT/pkg" E2E_ENGINE="$1" \

@@ -1,377 +1,434 @@
-//! The JavaScript API (docs/CONTRACT.md): the one `#[wasm_bindgen]` file. Every argument
-//! arrives as a `JsValue` and is decoded inside the function, so a wrong argument rejects with
-//! `AuthError('invalid_config')` instead of throwing from the glue; every failure is an `AuthError`.
+//! The one `#[wasm_bindgen]` file: the synchronous API the JavaScript shell drives
+//! (`pkg-template/shell/`, which carries the public API of docs/CONTRACT.md). The wasm does no
+//! I/O and holds no callbacks: the shell sends each request built here and hands each answer
+//! back as the `{status, retryAfter, text}` its `send` resolves to, with `now` (`Date.now()`) and `jitter`
+//! (`Math.random()`). Every decision is the pure core's ([`crate::core::client::Client`]); this
+//! file only converts values ([`crate::js`]). Arguments arrive as `JsValue`s and are decoded
+//! inside, so a wrong one throws `AuthError('invalid_config')`, never a `TypeError` of the glue.
+//!
+//! A session crosses the boundary as its stored JSON text: the storage, the refresh ledger and
+//! the other tabs hold that text, so the shell hands copies back without decoding them.
 
-use crate::core::config::valid_for_minutes;
+use crate::core::client::{BearerCall, Begin, Client, LockStep, RefreshMode, Refreshed};
+use crate::core::config::{valid_for_minutes, Config};
+use crate::core::error::CoreError;
+use crate::core::jwt::Claims;
+use crate::core::requests;
+use crate::core::responses::{self, ActionCall, TokenAnswer, TokenCall};
+use crate::core::secret::{OneTimeToken, Password};
+use crate::core::session::{coworker_id, RebillySession};
+use crate::core::sync::AuthEvent;
 use crate::core::url::{self, BaseUrl};
-use crate::web::calls::{run, Call, Output};
-use crate::web::client::Client;
-use crate::web::error::WebError;
-use crate::web::events::Subscribers;
-use crate::web::rebilly::Rebilly;
-use js_sys::{Function, Promise};
-use std::rc::{Rc, Weak};
+use crate::js::convert::{
+    self, claims, copy, event_name, request, response, session_object, stored_text,
+};
+use crate::js::error::JsError;
+use crate::js::json;
+use crate::js::options::{self, field};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
-#[wasm_bindgen(typescript_custom_section)]
-const TS_TYPES: &str = include_str!("types.d.ts");
-
-#[wasm_bindgen]
-extern "C" {
-    /// `ExchangeOptions` (optional argument; decoded inside the function).
-    #[wasm_bindgen(typescript_type = "ExchangeOptions")]
-    pub type ExchangeOptionsArg;
-    /// `RequestInit` (optional argument).
-    #[wasm_bindgen(typescript_type = "RequestInit")]
-    pub type RequestInitArg;
-    /// An optional string argument.
-    #[wasm_bindgen(typescript_type = "string")]
-    pub type OptionalString;
-    /// An optional number argument.
-    #[wasm_bindgen(typescript_type = "number")]
-    pub type OptionalNumber;
-    /// `RebillyExchangeOptions` (optional argument).
-    #[wasm_bindgen(typescript_type = "RebillyExchangeOptions")]
-    pub type RebillyExchangeOptionsArg;
-}
-
-/// An optional extern argument as a plain value (undefined when absent).
-fn arg<T: Into<JsValue>>(v: Option<T>) -> JsValue {
-    v.map(Into::into).unwrap_or(JsValue::UNDEFINED)
-}
+type Result<T> = std::result::Result<T, JsError>;
 
 /// Turns a panic (there should be none) into one readable console error instead of an opaque
-/// `unreachable` trap. Uses no `format!`, to keep the module small. Debug and stable builds only:
-/// the release package (`panic=immediate-abort`, scripts/build.sh) never runs a hook, so it has none.
+/// `unreachable` trap. Debug and stable builds only: the release package (`panic=immediate-abort`,
+/// scripts/build.sh) never runs a hook, so it has none.
 #[cfg(not(panic = "immediate-abort"))]
 #[wasm_bindgen(start)]
 fn start() {
-    std::panic::set_hook(Box::new(|info| {
-        let payload = info.payload();
-        let what = payload
-            .downcast_ref::<&str>()
-            .copied()
-            .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
-            .unwrap_or("panic");
-        let (file, line) = info.location().map_or(("?", 0), |l| (l.file(), l.line()));
-        web_sys::console::error_4(
-            &"nexudus-auth panicked:".into(),
-            &what.into(),
-            &file.into(),
-            &line.into(),
-        );
-    }));
+    crate::js::panic::install_hook();
 }
 
-/// Runs `call` as a Promise that resolves to its output or rejects with an `AuthError`.
-/// Every exported async method goes through this one `future_to_promise` (the refresher's
-/// flight, `src/web/refresher.rs`, is the only other).
-fn call(call: Call) -> Promise {
-    future_to_promise(async move {
-        match run(call).await {
-            Ok(Output::Value(v)) => Ok(v),
-            Ok(Output::Client(inner)) => Ok(NexudusAuth { inner }.into()),
-            Ok(Output::Rebilly(inner)) => Ok(RebillyAuth { inner }.into()),
-            Err(e) => Err(e.to_js()),
-        }
-    })
-}
-
-/// Registers `cb` on `subs` and returns the unsubscribe function.
-fn subscribe<T: 'static>(
-    owner: Weak<T>,
-    subs: fn(&T) -> &Subscribers,
-    cb: JsValue,
-) -> Result<JsValue, JsValue> {
-    let f: Function = cb
-        .dyn_into()
-        .map_err(|_| WebError::config("the callback must be a function").to_js())?;
-    let Some(strong) = owner.upgrade() else {
-        return Err(WebError::config("disposed").to_js());
-    };
-    let id = subs(&strong).add(f);
-    let off = Closure::<dyn FnMut()>::new(move || {
-        if let Some(o) = owner.upgrade() {
-            subs(&o).remove(id);
-        }
-    });
-    Ok(off.into_js_value())
-}
-
-/// A Nexudus sign-in client for one storage key.
+/// One `NexudusAuth` client's state and decisions ([`Client`]). Besides the session it keeps only
+/// the refresh in progress (the shell runs one at a time); what a sign-in or exchange needs to read
+/// its answer travels on its request object and is handed back with the answer.
 #[wasm_bindgen]
-pub struct NexudusAuth {
-    inner: Rc<Client>,
+pub struct Machine {
+    client: Client,
 }
 
 #[wasm_bindgen]
-impl NexudusAuth {
-    /// Validates the options, restores a stored session and starts keeping it fresh.
-    #[wasm_bindgen(unchecked_return_type = "Promise<NexudusAuth>")]
-    pub fn create(
-        #[wasm_bindgen(unchecked_param_type = "NexudusAuthOptions")] options: JsValue,
-    ) -> Promise {
-        call(Call::Create(options))
+impl Machine {
+    /// Validates the `NexudusAuth.create` options (`invalid_config` when wrong).
+    #[wasm_bindgen(constructor)]
+    pub fn new(opts: JsValue) -> Result<Machine> {
+        let cfg = Config::new(options::config_input(&opts)?)?;
+        Ok(Machine {
+            client: Client::new(cfg),
+        })
     }
 
-    /// The current session `{accessToken, tokenType, expiresAt}`, or null.
-    #[wasm_bindgen(getter, unchecked_return_type = "Session | null")]
+    /// The storage key (option `storageKey`, or the default).
+    #[wasm_bindgen(js_name = storageKey)]
+    pub fn storage_key(&self) -> String {
+        self.client.config().storage_key.clone()
+    }
+
+    /// Makes the stored session `text` this tab's; throws when it is unreadable (the shell then
+    /// discards it and warns).
+    pub fn restore(&mut self, text: &str, now: f64, jitter: f64) -> Result<()> {
+        self.client.establish(convert::stored(text)?, now, jitter);
+        Ok(())
+    }
+
+    /// `{accessToken, tokenType, expiresAt}`, or null.
     pub fn session(&self) -> JsValue {
-        self.inner.session_js()
+        self.client.session().map_or(JsValue::NULL, session_object)
     }
 
-    /// When the next background refresh is scheduled (ms since the epoch), or null.
-    #[wasm_bindgen(getter, js_name = nextRefreshAt, unchecked_return_type = "number | null")]
-    pub fn next_refresh_at(&self) -> JsValue {
-        self.inner
-            .next_refresh_at()
-            .map_or(JsValue::NULL, JsValue::from)
+    /// The stored text of this tab's session, or undefined.
+    #[wasm_bindgen(js_name = sessionText)]
+    pub fn session_text(&self) -> Option<String> {
+        self.client.session().map(stored_text)
     }
 
-    /// Password sign-in (`POST /api/token`, form-encoded), with `totp` when 2FA is on.
-    #[wasm_bindgen(js_name = signIn, unchecked_return_type = "Promise<Session>")]
-    pub fn sign_in(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "SignInOptions")] options: JsValue,
-    ) -> Promise {
-        call(Call::SignIn(self.inner.clone(), options))
+    /// The coworker id being acted for, or undefined.
+    pub fn impersonating(&self) -> Option<f64> {
+        self.client.session()?.impersonating.map(|n| n as f64)
     }
 
-    /// Exchanges a one-time JWT (magic link, sign-up, reset) for a session.
-    #[wasm_bindgen(js_name = exchangeToken, unchecked_return_type = "Promise<Session>")]
-    pub fn exchange_token(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] jwt: JsValue,
-        options: Option<ExchangeOptionsArg>,
-    ) -> Promise {
-        call(Call::Exchange(self.inner.clone(), jwt, arg(options)))
+    /// The `client_id` the session refreshes with (the Web Lock's name), or undefined.
+    #[wasm_bindgen(js_name = clientId)]
+    pub fn client_id(&self) -> Option<String> {
+        Some(self.client.session()?.client_id.clone())
     }
 
-    /// Refreshes now (one refresh across every tab that shares the storage).
-    #[wasm_bindgen(unchecked_return_type = "Promise<Session>")]
-    pub fn refresh(&self) -> Promise {
-        call(Call::Refresh(self.inner.clone()))
+    /// The password grant of `signIn(opts)`, with the `clientId` and `email` its answer needs
+    /// (`onGrant`): they travel with the call, so concurrent calls never mix. Neither is secret.
+    #[wasm_bindgen(js_name = signInRequest)]
+    pub fn sign_in_request(&self, opts: JsValue) -> Result<JsValue> {
+        let email = options::required_field(&opts, "email")?;
+        let password = Password::new(options::required_field(&opts, "password")?);
+        let totp = options::string(&opts, "totp")?;
+        let client_id = options::string(&opts, "clientId")?;
+        let call = self
+            .client
+            .sign_in_request(email, &password, totp.as_deref(), client_id);
+        Ok(convert::grant(call, true))
     }
 
-    /// The access token, refreshed first when near expiry; concurrent callers share one refresh.
-    #[wasm_bindgen(js_name = getAccessToken, unchecked_return_type = "Promise<string>")]
-    pub fn get_access_token(&self) -> Promise {
-        call(Call::AccessToken(self.inner.clone()))
+    /// The exchange of `exchangeToken(jwt, opts)`, with its `clientId` and `email` when known.
+    #[wasm_bindgen(js_name = exchangeRequest)]
+    pub fn exchange_request(&self, jwt: JsValue, opts: JsValue) -> Result<JsValue> {
+        let jwt = options::required(&jwt, "jwt")?;
+        let minutes = options::number(&opts, "validForInMinutes")?;
+        let minutes = minutes.map(|m| valid_for_minutes(Some(m))).transpose()?;
+        let email = claims(&jwt).and_then(Claims::subject);
+        let call = self
+            .client
+            .exchange_request(&OneTimeToken::new(jwt), minutes, email);
+        Ok(convert::grant(call, false))
     }
 
-    /// `fetch` with the bearer token (only to `baseUrl`'s origin; relative URLs resolve against
-    /// it). Refreshes first when stale; on a 401 refreshes once and retries once.
-    #[wasm_bindgen(unchecked_return_type = "Promise<Response>")]
-    pub fn fetch(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "RequestInfo | URL")] input: JsValue,
-        init: Option<RequestInitArg>,
-    ) -> Promise {
-        call(Call::Fetch(self.inner.clone(), input, arg(init)))
+    /// The answer to a sign-in or exchange `call` (its request object, with what reading the
+    /// answer needs: `signIn`, `clientId`, `email`, and for an admin's exchange the coworker acted
+    /// for, `impersonating`, which the shell adds): the new session.
+    #[wasm_bindgen(js_name = onGrant)]
+    pub fn on_grant(
+        &mut self,
+        call: JsValue,
+        answer: JsValue,
+        now: f64,
+        jitter: f64,
+    ) -> Result<JsValue> {
+        let kind = match field(&call, "signIn").is_truthy() {
+            true => TokenCall::SignIn,
+            false => TokenCall::Exchange,
+        };
+        let client_id = field(&call, "clientId").as_string();
+        let email = field(&call, "email").as_string();
+        let acting = field(&call, "impersonating").as_f64().and_then(coworker_id);
+        let email_of = |token: &str| claims(token).and_then(|c| c.email);
+        let answer = response(&answer);
+        let c = &mut self.client;
+        Ok(session_object(c.on_grant(
+            kind, client_id, email, acting, &answer, email_of, now, jitter,
+        )?))
     }
 
-    /// `${portalUrl}/user/login?server=true&t=…&redirectUrl=…` with a fresh one-time token.
-    #[wasm_bindgen(js_name = authenticatedLink, unchecked_return_type = "Promise<string>")]
-    pub fn authenticated_link(
-        &self,
-        #[wasm_bindgen(js_name = "redirectUrl", unchecked_param_type = "string")]
-        redirect_url: JsValue,
-    ) -> Promise {
-        call(Call::AuthenticatedLink(self.inner.clone(), redirect_url))
+    /// Whether a refresh may start: 0 nothing to do (on demand and not due), 1 go, 2 backing off
+    /// (on demand only). `mode`: 0 on demand, 1 scheduled, 2 forced (`refresh()`, a 401).
+    #[wasm_bindgen(js_name = beginRefresh)]
+    pub fn begin_refresh(&mut self, mode: u8, now: f64) -> Result<u8> {
+        let mode = match mode {
+            0 => RefreshMode::OnDemand,
+            1 => RefreshMode::Scheduled,
+            _ => RefreshMode::Forced,
+        };
+        Ok(match self.client.begin_refresh(mode, now)? {
+            Begin::NotDue => 0,
+            Begin::Go => 1,
+            Begin::BackingOff => 2,
+        })
     }
 
-    /// `${portalUrl}/login?t=…[&redirectUrl=…]` with a fresh one-time token.
-    #[wasm_bindgen(js_name = portalLoginUrl, unchecked_return_type = "Promise<string>")]
-    pub fn portal_login_url(
-        &self,
-        #[wasm_bindgen(js_name = "redirectUrl")] redirect_url: Option<OptionalString>,
-    ) -> Promise {
-        call(Call::PortalLoginUrl(self.inner.clone(), arg(redirect_url)))
+    /// The stored text of the freshest session this tab can see: its own, the `stored` copy or
+    /// the refresh `ledger`'s; undefined when none. (Two arguments, not an array: passing a
+    /// `Vec<String>` costs the wasm 0.4 KB brotli.)
+    pub fn freshest(&self, stored: Option<String>, ledger: Option<String>) -> Option<String> {
+        let copies = [copy(stored), copy(ledger)].into_iter().flatten();
+        self.client.freshest(copies).as_ref().map(stored_text)
     }
 
-    /// `${baseUrl}${path}` with a short-lived media JWT as `t`, for files the browser opens itself
-    /// (invoice PDFs, media); refreshes first when due.
-    #[wasm_bindgen(js_name = mediaUrl, unchecked_return_type = "Promise<string>")]
-    pub fn media_url(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] path: JsValue,
-    ) -> Promise {
-        call(Call::MediaUrl(self.inner.clone(), path))
+    /// Whether a tab that waited for the lock and still sees the session the refresh began with
+    /// as the freshest (`fresh`) should wait briefly for the previous holder's message.
+    #[wasm_bindgen(js_name = waitForHandoff)]
+    pub fn wait_for_handoff(&self, fresh: Option<String>, waited: bool) -> bool {
+        let fresh = copy(fresh);
+        self.client.wait_for_handoff(fresh.as_ref(), waited)
     }
 
-    /// A team admin acts for a member of the team: the member's session becomes current (the
-    /// admin's is kept aside) and `SIGNED_IN` fires in every tab.
-    #[wasm_bindgen(unchecked_return_type = "Promise<Session>")]
-    pub fn impersonate(
-        &self,
-        #[wasm_bindgen(js_name = "coworkerId", unchecked_param_type = "number")]
-        coworker_id: JsValue,
-    ) -> Promise {
-        call(Call::Impersonate(self.inner.clone(), coworker_id))
+    /// Under the lock, given the freshest copy `fresh`: "refresh" (send `refreshRequest()`),
+    /// "out" (signed out), or the event of adopting another tab's rotation ("" for none).
+    /// `forced`: `refresh()` or a 401; `waited`: another tab held the lock first.
+    #[wasm_bindgen(js_name = afterLock)]
+    pub fn after_lock(
+        &mut self,
+        fresh: Option<String>,
+        forced: bool,
+        waited: bool,
+        now: f64,
+        jitter: f64,
+    ) -> String {
+        let fresh = copy(fresh);
+        match self.client.after_lock(fresh, forced, waited, now, jitter) {
+            LockStep::Refresh => "refresh".into(),
+            LockStep::NotSignedIn => "out".into(),
+            LockStep::Adopted(e) => event_name(e),
+        }
     }
 
-    /// The coworker id being acted for, or null.
-    #[wasm_bindgen(getter, unchecked_return_type = "number | null")]
-    pub fn impersonating(&self) -> JsValue {
-        self.inner
-            .impersonating()
-            .map_or(JsValue::NULL, |id| JsValue::from(id as f64))
+    /// The refresh grant of the copy `afterLock` chose.
+    #[wasm_bindgen(js_name = refreshRequest)]
+    pub fn refresh_request(&self) -> Result<JsValue> {
+        Ok(request(&self.client.refresh_request()?))
     }
 
-    /// Drops the member's session and restores the admin's (refreshed first when due).
-    #[wasm_bindgen(js_name = stopImpersonating, unchecked_return_type = "Promise<Session>")]
-    pub fn stop_impersonating(&self) -> Promise {
-        call(Call::StopImpersonating(self.inner.clone()))
+    /// The answer to the refresh: the rotated session, or null when another sign-in arrived
+    /// meanwhile (it stays). Throws the failure (`unauthorized` when this tab signed out
+    /// meanwhile); the session is then left as it is.
+    #[wasm_bindgen(js_name = onRefresh)]
+    pub fn on_refresh(&mut self, answer: JsValue, now: f64, jitter: f64) -> Result<JsValue> {
+        let answer = response(&answer);
+        Ok(match self.client.on_refresh(&answer, now, jitter)? {
+            Refreshed::Kept => self.session(),
+            Refreshed::Discarded => JsValue::NULL,
+        })
     }
 
-    /// Asks Nexudus to email a password-reset link (resolves the same whether or not it exists).
-    #[wasm_bindgen(js_name = startPasswordReset, unchecked_return_type = "Promise<void>")]
-    pub fn start_password_reset(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] email: JsValue,
-        #[wasm_bindgen(js_name = "businessId")] business_id: Option<OptionalNumber>,
-    ) -> Promise {
-        call(Call::StartPasswordReset(
-            self.inner.clone(),
-            email,
-            arg(business_id),
+    /// The refresh got no answer (network error, timeout): back off.
+    #[wasm_bindgen(js_name = refreshFailed)]
+    pub fn refresh_failed(&mut self, now: f64, jitter: f64) {
+        self.client.no_answer(now, jitter);
+    }
+
+    /// After `invalid_grant` to the refresh: the event of adopting `latest` (another tab won the
+    /// rotation race; "" for none), or undefined: the session is over (signed out here; the
+    /// shell clears the storage).
+    #[wasm_bindgen(js_name = afterLostRotation)]
+    pub fn after_lost_rotation(
+        &mut self,
+        latest: Option<String>,
+        now: f64,
+        jitter: f64,
+    ) -> Option<String> {
+        let latest = copy(latest);
+        self.client
+            .after_lost_rotation(latest, now, jitter)
+            .map(event_name)
+    }
+
+    /// Ends the refresh: leaves the refreshing phase when no outcome moved the schedule.
+    pub fn settle(&mut self, now: f64, jitter: f64) {
+        self.client.settle(now, jitter);
+    }
+
+    /// The admin's session kept aside (its stored text) while impersonating: its refresh grant
+    /// when due, else undefined. It never becomes this tab's session.
+    #[wasm_bindgen(js_name = asideRefreshRequest)]
+    pub fn aside_refresh_request(&self, text: String, now: f64) -> Result<JsValue> {
+        let s = copy(Some(text)).ok_or(CoreError::NotSignedIn)?;
+        Ok(self
+            .client
+            .aside_refresh_request(&s, now)?
+            .map_or(JsValue::UNDEFINED, |r| request(&r)))
+    }
+
+    /// The stored text of the aside session `text` rotated by the refresh answer.
+    #[wasm_bindgen(js_name = asideRotated)]
+    pub fn aside_rotated(&self, text: String, answer: JsValue, now: f64) -> Result<String> {
+        let s = copy(Some(text)).ok_or(CoreError::NotSignedIn)?;
+        Ok(stored_text(&self.client.aside_rotated(
+            &s,
+            &response(&answer),
+            now,
+        )?))
+    }
+
+    /// Another tab wrote `text` (null: it signed out), saying it did `hint`: the event to fire
+    /// ("" for none).
+    pub fn adopt(&mut self, text: Option<String>, hint: &str, now: f64, jitter: f64) -> String {
+        let remote = copy(text);
+        let hint = if hint == "TOKEN_REFRESHED" {
+            AuthEvent::TokenRefreshed
+        } else {
+            AuthEvent::SignedIn
+        };
+        event_name(self.client.adopt(remote, hint, now, jitter))
+    }
+
+    /// Signed out: no session, no timer.
+    #[wasm_bindgen(js_name = signOut)]
+    pub fn sign_out(&mut self, now: f64) {
+        self.client.sign_out(now);
+    }
+
+    /// When to wake the timer next (ms since the epoch), or undefined.
+    #[wasm_bindgen(js_name = pollTimeout)]
+    pub fn poll_timeout(&self) -> Option<f64> {
+        self.client.poll_timeout()
+    }
+
+    /// The timer fired: whether a scheduled refresh is due.
+    #[wasm_bindgen(js_name = handleTimeout)]
+    pub fn handle_timeout(&mut self, now: f64) -> bool {
+        self.client.handle_timeout(now)
+    }
+
+    /// Whether the session is within its refresh leeway.
+    #[wasm_bindgen(js_name = needsRefresh)]
+    pub fn needs_refresh(&self, now: f64) -> bool {
+        self.client.needs_refresh(now)
+    }
+
+    /// A bearer call's request. `kind`: 0 one-time server token, 1 media token, 2 impersonation
+    /// token (of coworker `id`).
+    #[wasm_bindgen(js_name = bearerRequest)]
+    pub fn bearer_request(&self, kind: u8, id: JsValue) -> Result<JsValue> {
+        let call = match kind {
+            0 => BearerCall::OneTimeToken,
+            1 => BearerCall::Media,
+            _ => {
+                let want = "a positive integer";
+                let id = id.as_f64().and_then(coworker_id);
+                BearerCall::Impersonation(id.ok_or(JsError::Option {
+                    key: "coworkerId",
+                    want,
+                })?)
+            }
+        };
+        Ok(request(&self.client.bearer_request(call)?))
+    }
+
+    /// The request of `startPasswordReset(a = email, b = businessId)` (`start`) or of
+    /// `completePasswordReset(a = {token, newPassword, businessId?})`.
+    #[wasm_bindgen(js_name = resetRequest)]
+    pub fn reset_request(&self, start: bool, a: JsValue, b: JsValue) -> Result<JsValue> {
+        if start {
+            let email = options::required(&a, "email")?;
+            return Ok(request(
+                &self.client.start_reset_request(&email, b.as_f64()),
+            ));
+        }
+        let token = OneTimeToken::new(options::required_field(&a, "token")?);
+        let password = Password::new(options::required_field(&a, "newPassword")?);
+        let business = options::number(&a, "businessId")?;
+        Ok(request(
+            &self
+                .client
+                .complete_reset_request(&token, &password, business),
         ))
     }
 
-    /// Sets a new password with the emailed token and signs the customer in.
-    #[wasm_bindgen(js_name = completePasswordReset, unchecked_return_type = "Promise<Session>")]
-    pub fn complete_password_reset(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "CompletePasswordResetOptions")] options: JsValue,
-    ) -> Promise {
-        call(Call::CompletePasswordReset(self.inner.clone(), options))
+    /// The answer of a call that is not a sign-in or a refresh: the token it gives, if any.
+    /// `kind`: 0 one-time server token, 1 start reset, 2 complete reset (signs in: the token is
+    /// a JWT to exchange), 3 media token, 4 impersonation token (a JWT to exchange).
+    #[wasm_bindgen(js_name = onAction)]
+    pub fn on_action(&self, kind: u8, answer: JsValue) -> Result<Option<String>> {
+        let answer = response(&answer);
+        let call = match kind {
+            0 => ActionCall::OneTimeToken,
+            1 => ActionCall::StartPasswordReset,
+            2 => ActionCall::CompletePasswordReset,
+            _ => {
+                let kind = if kind == 3 {
+                    TokenAnswer::Media
+                } else {
+                    TokenAnswer::Impersonation
+                };
+                let t = responses::parse_one_time(&answer, kind)?;
+                return Ok(Some(t.secret().to_owned()));
+            }
+        };
+        Ok(responses::parse_action(&answer, call)?)
     }
 
-    /// Signs out: session and storage are cleared when this returns; other tabs follow.
-    #[wasm_bindgen(js_name = signOut)]
-    pub fn sign_out(&self) {
-        self.inner.sign_out();
+    /// `authenticatedLink` with the one-time token `t` (`authenticated` false: `portalLoginUrl`);
+    /// the redirect must be on the portal or an allowed origin.
+    pub fn link(&self, authenticated: bool, t: &str, redirect: Option<String>) -> Result<String> {
+        Ok(self.client.link(authenticated, t, redirect.as_deref())?)
     }
 
-    /// Calls `cb(event, session)` on every sign-in, refresh and sign-out (in any tab).
-    #[wasm_bindgen(js_name = onChange, unchecked_return_type = "() => void")]
-    pub fn on_change(
-        &self,
-        #[wasm_bindgen(
-            unchecked_param_type = "(event: AuthChangeEvent, session: Session | null) => void"
-        )]
-        cb: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        subscribe(
-            Rc::downgrade(&self.inner),
-            |c: &Client| c.state().changes(),
-            cb,
-        )
+    /// The URL of a media `path` on the API, with the media token `t`.
+    #[wasm_bindgen(js_name = mediaUrl)]
+    pub fn media_url(&self, path: &str, t: &str) -> Result<String> {
+        Ok(self.client.media_url(path, t)?)
     }
 
-    /// Calls `cb(warning)` for problems that lose nothing, e.g. storage fell back to memory.
-    #[wasm_bindgen(js_name = onWarning, unchecked_return_type = "() => void")]
-    pub fn on_warning(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "(warning: Error & AuthErrorFields) => void")]
-        cb: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        subscribe(
-            Rc::downgrade(&self.inner),
-            |c: &Client| c.state().warnings(),
-            cb,
-        )
-    }
-
-    /// Stops the timer and removes every listener and callback.
-    pub fn dispose(&self) {
-        self.inner.dispose();
+    /// `path` on the API (`baseUrl`); an absolute URL must be on its origin.
+    #[wasm_bindgen(js_name = fetchUrl)]
+    pub fn fetch_url(&self, path: &str) -> Result<String> {
+        Ok(self.client.api_url(path)?)
     }
 }
 
-/// A Rebilly customer session from an authentication-token exchange.
-#[wasm_bindgen]
-pub struct RebillyAuth {
-    inner: Rc<Rebilly>,
+/// The request of `RebillyAuth.exchangeToken(token, x)` for the options `opts`.
+#[wasm_bindgen(js_name = rebillyRequest)]
+pub fn rebilly_request(opts: JsValue, token: JsValue, x: JsValue) -> Result<JsValue> {
+    let base = options::string(&opts, "baseUrl")?.ok_or(JsError::Option {
+        key: "baseUrl",
+        want: "a string",
+    })?;
+    let base = BaseUrl::parse(&base)?;
+    let key = options::string(&opts, "publishableKey")?;
+    let token = OneTimeToken::new(options::required(&token, "token")?);
+    let invalidate = options::boolean(&x, "invalidate")?.unwrap_or(true);
+    let otp = options::string(&x, "oneTimePassword")?;
+    let r = requests::rebilly_exchange(&base, &token, key.as_deref(), invalidate, otp.as_deref())?;
+    Ok(request(&r))
 }
 
-#[wasm_bindgen]
-impl RebillyAuth {
-    /// Validates the options and restores an unexpired stored session.
-    #[wasm_bindgen(unchecked_return_type = "Promise<RebillyAuth>")]
-    pub fn create(
-        #[wasm_bindgen(unchecked_param_type = "RebillyAuthOptions")] options: JsValue,
-    ) -> Promise {
-        call(Call::RebillyCreate(options))
-    }
-
-    /// `POST {baseUrl}/authentication-tokens/{token}/exchange`; stores the JWT and its expiry.
-    #[wasm_bindgen(unchecked_return_type = "Promise<RebillySession>")]
-    pub fn exchange(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
-        options: Option<RebillyExchangeOptionsArg>,
-    ) -> Promise {
-        call(Call::RebillyExchange(
-            self.inner.clone(),
-            token,
-            arg(options),
-        ))
-    }
-
-    /// The session `{token, expiresAt, customerId}`, or null.
-    #[wasm_bindgen(getter, unchecked_return_type = "RebillySession | null")]
-    pub fn session(&self) -> JsValue {
-        self.inner.session_js()
-    }
-
-    /// Forgets the session.
-    #[wasm_bindgen(js_name = signOut)]
-    pub fn sign_out(&self) {
-        self.inner.sign_out();
-    }
-
-    /// Calls `cb(event, session)` on exchange and sign-out.
-    #[wasm_bindgen(js_name = onChange, unchecked_return_type = "() => void")]
-    pub fn on_change(
-        &self,
-        #[wasm_bindgen(
-            unchecked_param_type = "(event: RebillyChangeEvent, session: RebillySession | null) => void"
-        )]
-        cb: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        subscribe(Rc::downgrade(&self.inner), Rebilly::changes, cb)
-    }
+/// The stored text of the Rebilly session in an exchange's answer.
+#[wasm_bindgen(js_name = rebillyAnswer)]
+pub fn rebilly_answer(answer: JsValue, now: f64) -> Result<String> {
+    let date = |s: &str| Some(js_sys::Date::parse(s)).filter(|m| m.is_finite());
+    let g = responses::parse_rebilly(&response(&answer), now, date)?;
+    Ok(json::stringify(&RebillySession::from_grant(g).to_value()))
 }
 
-/// `endpoints.system.auth.login(token, validForInMinutes?)`: the exchange path (the default and
-/// range are `core::config`'s).
+/// A stored Rebilly session's text, if it is readable and not expired.
+#[wasm_bindgen(js_name = rebillyRestore)]
+pub fn rebilly_restore(text: &str, now: f64) -> Option<String> {
+    let s = RebillySession::from_value(&json::parse(text)?).ok()?;
+    (!s.is_expired(now)).then(|| json::stringify(&s.to_value()))
+}
+
+/// `endpoints.system.auth.login(token, validForInMinutes)`.
 #[wasm_bindgen(js_name = endpointsSystemAuthLogin)]
-pub fn endpoints_system_auth_login(
-    token: &str,
-    #[wasm_bindgen(js_name = "validForInMinutes")] valid_for_in_minutes: Option<f64>,
-) -> Result<String, JsValue> {
-    let minutes = valid_for_minutes(valid_for_in_minutes).map_err(|e| WebError::from(e).to_js())?;
-    Ok(url::exchange_path(token, minutes))
+pub fn endpoints_system_auth_login(token: &str, minutes: Option<f64>) -> Result<String> {
+    Ok(url::exchange_path(token, valid_for_minutes(minutes)?))
 }
 
-/// `endpoints.system.auth.refreshToken()`: the one-time server token path.
+/// `endpoints.system.auth.refreshToken()`.
 #[wasm_bindgen(js_name = endpointsSystemAuthRefreshToken)]
 pub fn endpoints_system_auth_refresh_token() -> String {
     url::ONE_TIME_TOKEN_PATH.into()
 }
 
-/// The AuthenticatedLink URL: `${portalUrl}/user/login?server=true&t=…&redirectUrl=…`.
-/// The portal URL is validated and the redirect must stay on its origin.
+/// `authenticatedLinkUrl(portalUrl, t, redirectUrl)`: the redirect must be on the portal.
 #[wasm_bindgen(js_name = authenticatedLinkUrl)]
-pub fn authenticated_link_url(
-    #[wasm_bindgen(js_name = "portalUrl")] portal_url: &str,
-    t: &str,
-    #[wasm_bindgen(js_name = "redirectUrl")] redirect_url: &str,
-) -> Result<String, JsValue> {
-    let portal = BaseUrl::parse(portal_url).map_err(|e| WebError::from(e).to_js())?;
-    url::check_redirect(&portal, &[], redirect_url).map_err(|e| WebError::from(e).to_js())?;
+pub fn authenticated_link_url(portal_url: &str, t: &str, redirect_url: &str) -> Result<String> {
+    let portal = BaseUrl::parse(portal_url)?;
+    url::check_redirect(&portal, &[], redirect_url)?;
     Ok(url::authenticated_link_url(
         portal.as_str(),
         t,

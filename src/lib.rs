@@ -8,15 +8,17 @@
 //! * [`core`]: pure and deterministic (no I/O, no clock: `now` is an argument). It builds
 //!   every request as data, parses every answer, maps errors and decides when to refresh.
 //!   Tested natively with `cargo test`.
-//! * `web` (wasm32 only): the thin browser layer (fetch, storage, timers, Web Locks,
-//!   BroadcastChannel, DOM listeners) that carries out what the core decides.
-//! * `facade` (wasm32 only): the one `#[wasm_bindgen]` file, the JavaScript API of docs/CONTRACT.md.
+//! * `js` (wasm32 only): the conversions at the JavaScript boundary (values, JSON, options,
+//!   `AuthError`).
+//! * `facade` (wasm32 only): the one `#[wasm_bindgen]` file, the synchronous `Machine` that the
+//!   JavaScript shell of the package (`pkg-template/shell/`: fetch, storage, timers, Web Locks,
+//!   BroadcastChannel, DOM listeners) drives; the shell carries the API of docs/CONTRACT.md.
 #![deny(missing_docs)]
 
 pub mod core;
 
 #[cfg(target_arch = "wasm32")]
-pub mod web;
+pub mod js;
 
 #[cfg(target_arch = "wasm32")]
 pub mod facade;

@@ -1,7 +1,13 @@
 // nexudus-auth, bundler build entry (webpack `experiments.asyncWebAssembly`: the bundler instantiates
 // the wasm at import). Same API as the web build (docs and types: index.d.ts); init() resolves at once.
-import * as wasm from './nexudus_auth.js';
+import {
+  endpointsSystemAuthLogin, endpointsSystemAuthRefreshToken, authenticatedLinkUrl as linkUrl,
+} from './nexudus_auth.js';
 import { AuthError } from '__AUTH_ERROR_MODULE__';
+// The JavaScript shell (pkg-template/shell/: the classes and every I/O around the wasm Machine), inlined
+// into this file by scripts/build.sh (rollup, scripts/rollup.shell.mjs) and wired to this entry's glue.
+import { NexudusAuth } from './shell/client.js';
+import { RebillyAuth } from './shell/rebilly.js';
 
 export { AuthError };
 
@@ -12,15 +18,17 @@ const patch = (C, create = C.create) => ((C.create = async (options) => {
     throw new AuthError('invalid_config', 'nexudus-auth needs a browser: create the client on the client side', null, null);
   return create.call(C, options);
 }), C);
-export const NexudusAuth = patch(wasm.NexudusAuth);
-export const RebillyAuth = patch(wasm.RebillyAuth);
+
+patch(NexudusAuth);
+patch(RebillyAuth);
+export { NexudusAuth, RebillyAuth };
 
 export const endpoints = {
   system: {
     auth: {
-      login: (token, validForInMinutes) => wasm.endpointsSystemAuthLogin(token, validForInMinutes),
-      refreshToken: wasm.endpointsSystemAuthRefreshToken,
+      login: (token, validForInMinutes) => endpointsSystemAuthLogin(token, validForInMinutes),
+      refreshToken: endpointsSystemAuthRefreshToken,
     },
   },
 };
-export const authenticatedLinkUrl = wasm.authenticatedLinkUrl;
+export const authenticatedLinkUrl = linkUrl;

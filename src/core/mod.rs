@@ -7,6 +7,7 @@
 //! with `JSON.parse`), so every byte on the wire is covered by native tests. Which session to
 //! keep and which event to fire when tabs disagree is decided in [`sync`].
 
+pub mod client;
 pub mod config;
 pub mod error;
 pub mod http;

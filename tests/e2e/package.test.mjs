@@ -55,7 +55,7 @@ test('npm pack: the tarball holds exactly what a user needs', { timeout: STEP_MS
     /^react\/index\.(js|d\.ts)$/, // nexudus-auth/react
     /^embedded\/[\w.-]+\.(js|d\.ts)$/, // nexudus-auth/embedded
     /^nexudus_auth(\.js|\.d\.ts|_bg\.wasm|_bg\.wasm\.d\.ts)$/,
-    /^snippets\/[\w.-]+\/[\w./-]+\.js$/, // wasm-bindgen JS snippets (auth_error.js, bindings.js)
+    /^snippets\/[\w.-]+\/[\w./-]+\.js$/, // wasm-bindgen JS snippet (auth_error.js)
     /^bundler\/index\.(js|d\.ts)$/,
     /^bundler\/nexudus_auth(\.js|\.d\.ts|_bg\.js|_bg\.wasm|_bg\.wasm\.d\.ts)$/,
     /^bundler\/snippets\/[\w.-]+\/[\w./-]+\.js$/,
@@ -80,8 +80,8 @@ test('npm pack: the tarball holds exactly what a user needs', { timeout: STEP_MS
   for (const entry of ['index.js', 'bundler/index.js']) {
     const src = readFileSync(join(PKG_DIR, entry), 'utf8');
     assert.ok(!src.includes('__AUTH_ERROR_MODULE__'), `${entry}: __AUTH_ERROR_MODULE__ not replaced`);
-    const m = src.match(/from '(\.\/snippets\/[^']+\/src\/web\/auth_error\.js)'/);
-    assert.ok(m, `${entry} imports AuthError from ./snippets/…/src/web/auth_error.js`);
+    const m = src.match(/from '(\.\/snippets\/[^']+\/src\/js\/auth_error\.js)'/);
+    assert.ok(m, `${entry} imports AuthError from ./snippets/…/src/js/auth_error.js`);
     const shipped = join(dirname(entry), m[1]).split(sep).join('/');
     assert.ok(files.includes(shipped), `${entry} imports ${m[1]}, which is not in the tarball`);
   }

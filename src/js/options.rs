@@ -1,7 +1,7 @@
 //! Decodes the JS option objects inside the function (not at the ABI), so a wrong argument
 //! becomes `AuthError('invalid_config')` instead of a throw from the glue.
 
-use super::error::WebError;
+use super::error::JsError;
 use crate::core::config::ConfigInput;
 use js_sys::{Array, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -19,12 +19,12 @@ fn absent(v: &JsValue) -> bool {
 }
 
 /// `key must be want`.
-fn wrong(key: &'static str, want: &'static str) -> WebError {
-    WebError::Option { key, want }
+fn wrong(key: &'static str, want: &'static str) -> JsError {
+    JsError::Option { key, want }
 }
 
 /// An optional string option; an error when present with another type.
-pub fn string(obj: &JsValue, key: &'static str) -> Result<Option<String>, WebError> {
+pub fn string(obj: &JsValue, key: &'static str) -> Result<Option<String>, JsError> {
     let v = field(obj, key);
     if absent(&v) {
         return Ok(None);
@@ -33,19 +33,19 @@ pub fn string(obj: &JsValue, key: &'static str) -> Result<Option<String>, WebErr
 }
 
 /// A required non-empty string argument, named `key` in the error.
-pub fn required(v: &JsValue, key: &'static str) -> Result<String, WebError> {
+pub fn required(v: &JsValue, key: &'static str) -> Result<String, JsError> {
     v.as_string()
         .filter(|s| !s.is_empty())
         .ok_or(wrong(key, "a non-empty string"))
 }
 
 /// A required non-empty string option.
-pub fn required_field(obj: &JsValue, key: &'static str) -> Result<String, WebError> {
+pub fn required_field(obj: &JsValue, key: &'static str) -> Result<String, JsError> {
     required(&field(obj, key), key)
 }
 
 /// An optional number option; an error when present with another type or not finite.
-pub fn number(obj: &JsValue, key: &'static str) -> Result<Option<f64>, WebError> {
+pub fn number(obj: &JsValue, key: &'static str) -> Result<Option<f64>, JsError> {
     let v = field(obj, key);
     if absent(&v) {
         return Ok(None);
@@ -57,7 +57,7 @@ pub fn number(obj: &JsValue, key: &'static str) -> Result<Option<f64>, WebError>
 }
 
 /// An optional boolean option.
-pub fn boolean(obj: &JsValue, key: &'static str) -> Result<Option<bool>, WebError> {
+pub fn boolean(obj: &JsValue, key: &'static str) -> Result<Option<bool>, JsError> {
     let v = field(obj, key);
     if absent(&v) {
         return Ok(None);
@@ -68,7 +68,7 @@ pub fn boolean(obj: &JsValue, key: &'static str) -> Result<Option<bool>, WebErro
 const ORIGINS: &str = "an array of origins";
 
 /// Reads `NexudusAuth.create` options into the core's [`ConfigInput`].
-pub fn config_input(options: &JsValue) -> Result<ConfigInput, WebError> {
+pub fn config_input(options: &JsValue) -> Result<ConfigInput, JsError> {
     if !options.is_object() {
         return Err(wrong("options", "an object with baseUrl"));
     }

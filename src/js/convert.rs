@@ -1,0 +1,119 @@
+//! Values across the boundary: a request as the plain `{method, url, headers, body?}` object the
+//! shell sends with `fetch`, an answer from `(status, retryAfter, text)`, a session as the
+//! `{accessToken, tokenType, expiresAt}` object of the contract and as its stored JSON text.
+
+use super::error::{set, JsError};
+use super::json;
+use super::options::field;
+use crate::core::client::GrantCall;
+use crate::core::error::CoreError;
+use crate::core::http::{HttpRequest, HttpResponse, RequestBody, ResponseBody};
+use crate::core::jwt::{self, Claims};
+use crate::core::session::Session;
+use crate::core::sync::AuthEvent;
+use js_sys::Object;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The engine's base64 decoder (`globalThis.atob`, in windows and workers).
+    #[wasm_bindgen(catch)]
+    fn atob(data: &str) -> Result<String, JsValue>;
+}
+
+/// The request as a plain object for `fetch`.
+pub fn request_object(r: &HttpRequest) -> Object {
+    let o = Object::new();
+    set(&o, "method", &r.method.as_str().into());
+    set(&o, "url", &r.url.as_str().into());
+    let h = Object::new();
+    for (k, v) in &r.headers {
+        set(&h, k, &v.as_str().into());
+    }
+    set(&o, "headers", &h);
+    match &r.body {
+        Some(RequestBody::Form(s)) => set(&o, "body", &s.as_str().into()),
+        Some(RequestBody::Json(v)) => set(&o, "body", &json::stringify(v).into()),
+        None => {}
+    }
+    o
+}
+
+/// [`request_object`] as a `JsValue`.
+pub fn request(r: &HttpRequest) -> JsValue {
+    request_object(r).into()
+}
+
+/// An answer `{status, retryAfter, text}` (what the shell's `send` resolves to) as the core
+/// reads it: an empty body is `Empty`, text that is not JSON `NotJson`.
+pub fn response(answer: &JsValue) -> HttpResponse {
+    let status = field(answer, "status").as_f64().map_or(0, |n| n as u16);
+    let retry_after = field(answer, "retryAfter").as_string();
+    let text = field(answer, "text").as_string().unwrap_or_default();
+    let body = if text.trim().is_empty() {
+        ResponseBody::Empty
+    } else {
+        json::parse(&text).map_or(ResponseBody::NotJson, ResponseBody::Json)
+    };
+    HttpResponse {
+        status,
+        retry_after,
+        body,
+    }
+}
+
+/// The contract's session object.
+pub fn session_object(s: &Session) -> JsValue {
+    let o = Object::new();
+    set(&o, "accessToken", &s.access_token.secret().into());
+    set(&o, "tokenType", &s.token_type.as_str().into());
+    set(&o, "expiresAt", &s.expires_at_ms.into());
+    o.into()
+}
+
+/// A session's stored JSON text (what the storage, the ledger and the other tabs hold).
+pub fn stored_text(s: &Session) -> String {
+    json::stringify(&s.to_value())
+}
+
+/// A stored session from its text: `Storage` when it is not JSON, `BadResponse` when it is not a
+/// session of this version.
+pub fn stored(text: &str) -> Result<Session, JsError> {
+    let v = json::parse(text).ok_or(CoreError::Storage("stored session is not JSON"))?;
+    Ok(Session::from_value(&v)?)
+}
+
+/// A copy the shell hands back (another tab's write, the ledger's entry); `None` when unreadable.
+pub fn copy(text: Option<String>) -> Option<Session> {
+    stored(&text?).ok()
+}
+
+/// The unverified claims of a JWT's payload (see core::jwt), decoded with `atob`.
+pub fn claims(token: &str) -> Option<Claims> {
+    let binary = atob(&jwt::payload_base64(token)?).ok()?;
+    let bytes = binary
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).ok())
+        .collect::<Option<Vec<u8>>>()?;
+    Claims::from_value(&json::parse(std::str::from_utf8(&bytes).ok()?)?)
+}
+
+/// A sign-in (`sign_in`) or exchange request object with what its answer needs (`onGrant`):
+/// `clientId`, `email` and `signIn`.
+pub fn grant(call: GrantCall, sign_in: bool) -> JsValue {
+    let o = request_object(&call.request);
+    for (k, v) in [("clientId", call.client_id), ("email", call.email)] {
+        if let Some(v) = v {
+            set(&o, k, &v.into());
+        }
+    }
+    if sign_in {
+        set(&o, "signIn", &JsValue::TRUE);
+    }
+    o.into()
+}
+
+/// An event's name for the shell ("" for none).
+pub fn event_name(e: Option<AuthEvent>) -> String {
+    e.map_or("", AuthEvent::as_str).into()
+}
