@@ -9,12 +9,12 @@
 //! A session crosses the boundary as its stored JSON text: the storage, the refresh ledger and
 //! the other tabs hold that text, so the shell hands copies back without decoding them.
 
-use crate::core::client::{BearerCall, Begin, Client, LockStep, RefreshMode, Refreshed};
+use crate::core::client::{BearerCall, Begin, Client, LockStep, OtherCall, RefreshMode, Refreshed};
 use crate::core::config::{valid_for_minutes, Config};
 use crate::core::error::CoreError;
 use crate::core::jwt::Claims;
 use crate::core::requests;
-use crate::core::responses::{self, ActionCall, TokenAnswer, TokenCall};
+use crate::core::responses;
 use crate::core::secret::{OneTimeToken, Password};
 use crate::core::session::{coworker_id, RebillySession};
 use crate::core::sync::AuthEvent;
@@ -24,7 +24,7 @@ use crate::js::convert::{
 };
 use crate::js::error::JsError;
 use crate::js::json;
-use crate::js::options::{self, field};
+use crate::js::options;
 use wasm_bindgen::prelude::*;
 
 type Result<T> = std::result::Result<T, JsError>;
@@ -130,19 +130,14 @@ impl Machine {
         now: f64,
         jitter: f64,
     ) -> Result<JsValue> {
-        let kind = match field(&call, "signIn").is_truthy() {
-            true => TokenCall::SignIn,
-            false => TokenCall::Exchange,
-        };
-        let client_id = field(&call, "clientId").as_string();
-        let email = field(&call, "email").as_string();
-        let acting = field(&call, "impersonating").as_f64().and_then(coworker_id);
+        let (kind, client_id, email, acting) = convert::grant_context(&call);
         let email_of = |token: &str| claims(token).and_then(|c| c.email);
         let answer = response(&answer);
         let c = &mut self.client;
-        Ok(session_object(c.on_grant(
+        let s = c.on_grant(
             kind, client_id, email, acting, &answer, email_of, now, jitter,
-        )?))
+        )?;
+        Ok(session_object(s))
     }
 
     /// Whether a refresh may start: 0 nothing to do (on demand and not due), 1 go, 2 backing off
@@ -344,22 +339,14 @@ impl Machine {
     /// a JWT to exchange), 3 media token, 4 impersonation token (a JWT to exchange).
     #[wasm_bindgen(js_name = onAction)]
     pub fn on_action(&self, kind: u8, answer: JsValue) -> Result<Option<String>> {
-        let answer = response(&answer);
         let call = match kind {
-            0 => ActionCall::OneTimeToken,
-            1 => ActionCall::StartPasswordReset,
-            2 => ActionCall::CompletePasswordReset,
-            _ => {
-                let kind = if kind == 3 {
-                    TokenAnswer::Media
-                } else {
-                    TokenAnswer::Impersonation
-                };
-                let t = responses::parse_one_time(&answer, kind)?;
-                return Ok(Some(t.secret().to_owned()));
-            }
+            0 => OtherCall::OneTimeToken,
+            1 => OtherCall::StartPasswordReset,
+            2 => OtherCall::CompletePasswordReset,
+            3 => OtherCall::MediaToken,
+            _ => OtherCall::ImpersonationToken,
         };
-        Ok(responses::parse_action(&answer, call)?)
+        Ok(call.token(&response(&answer))?)
     }
 
     /// `authenticatedLink` with the one-time token `t` (`authenticated` false: `portalLoginUrl`);
@@ -429,9 +416,6 @@ pub fn endpoints_system_auth_refresh_token() -> String {
 pub fn authenticated_link_url(portal_url: &str, t: &str, redirect_url: &str) -> Result<String> {
     let portal = BaseUrl::parse(portal_url)?;
     url::check_redirect(&portal, &[], redirect_url)?;
-    Ok(url::authenticated_link_url(
-        portal.as_str(),
-        t,
-        redirect_url,
-    ))
+    let link = url::authenticated_link_url(portal.as_str(), t, redirect_url);
+    Ok(link)
 }

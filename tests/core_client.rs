@@ -355,3 +355,54 @@ fn another_tabs_sign_out_and_sign_in_are_adopted_with_their_events() {
     );
     assert_eq!(c.phase(), Phase::Waiting);
 }
+
+#[test]
+fn other_calls_read_their_token_or_the_servers_error() {
+    use nexudus_auth::core::client::OtherCall::*;
+    let ok = |call: nexudus_auth::core::client::OtherCall, body: &str| call.token(&resp(200, body));
+    assert_eq!(
+        ok(MediaToken, r#"{"jwt":"m1"}"#).unwrap().as_deref(),
+        Some("m1")
+    );
+    assert_eq!(
+        ok(ImpersonationToken, r#"{"token":"i1"}"#)
+            .unwrap()
+            .as_deref(),
+        Some("i1")
+    );
+    let confirmation = r#"{"WasSuccessful":true,"Value":"t1"}"#;
+    assert_eq!(
+        ok(OneTimeToken, confirmation).unwrap().as_deref(),
+        Some("t1")
+    );
+    assert_eq!(
+        ok(CompletePasswordReset, confirmation).unwrap().as_deref(),
+        Some("t1")
+    );
+    assert_eq!(ok(StartPasswordReset, "").unwrap(), None);
+    // a call that must give a token and gave none
+    for (call, body) in [
+        (MediaToken, r#"{"token":"wrong member"}"#),
+        (ImpersonationToken, r#"{"token":""}"#),
+        (OneTimeToken, r#"{"WasSuccessful":true}"#),
+        (
+            CompletePasswordReset,
+            r#"{"WasSuccessful":true,"Value":""}"#,
+        ),
+    ] {
+        assert_eq!(
+            ok(call, body).unwrap_err().code(),
+            ErrorCode::BadResponse,
+            "{call:?} {body}"
+        );
+    }
+    // not a team admin, not signed in
+    for status in [401, 403, 404] {
+        let e = ImpersonationToken.token(&resp(status, "")).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::Unauthorized, "{status}");
+    }
+    assert_eq!(
+        MediaToken.token(&resp(503, "")).unwrap_err().code(),
+        ErrorCode::Server
+    );
+}

@@ -9,7 +9,8 @@ use crate::core::client::GrantCall;
 use crate::core::error::CoreError;
 use crate::core::http::{HttpRequest, HttpResponse, RequestBody, ResponseBody};
 use crate::core::jwt::{self, Claims};
-use crate::core::session::Session;
+use crate::core::responses::TokenCall;
+use crate::core::session::{coworker_id, Session};
 use crate::core::sync::AuthEvent;
 use js_sys::Object;
 use wasm_bindgen::prelude::*;
@@ -116,4 +117,17 @@ pub fn grant(call: GrantCall, sign_in: bool) -> JsValue {
 /// An event's name for the shell ("" for none).
 pub fn event_name(e: Option<AuthEvent>) -> String {
     e.map_or("", AuthEvent::as_str).into()
+}
+
+/// What reading a sign-in's or exchange's answer needs, from its request object (`grant`, plus the
+/// `impersonating` coworker the shell adds for an admin's exchange): the call, `clientId`, `email`.
+pub fn grant_context(call: &JsValue) -> (TokenCall, Option<String>, Option<String>, Option<u64>) {
+    let kind = match field(call, "signIn").is_truthy() {
+        true => TokenCall::SignIn,
+        false => TokenCall::Exchange,
+    };
+    let client_id = field(call, "clientId").as_string();
+    let email = field(call, "email").as_string();
+    let acting = field(call, "impersonating").as_f64().and_then(coworker_id);
+    (kind, client_id, email, acting)
 }

@@ -7,7 +7,9 @@ use super::Client;
 use crate::core::error::CoreError;
 use crate::core::http::{HttpRequest, HttpResponse};
 use crate::core::requests;
-use crate::core::responses::{parse_token, TokenCall};
+use crate::core::responses::{
+    parse_action, parse_one_time, parse_token, ActionCall, TokenAnswer, TokenCall,
+};
 use crate::core::secret::{OneTimeToken, Password};
 use crate::core::session::default_client_id;
 use crate::core::session::Session;
@@ -22,6 +24,39 @@ pub enum BearerCall {
     Media,
     /// A team admin's one-time JWT to act for this coworker.
     Impersonation(u64),
+}
+
+/// A call whose answer gives a token (or nothing) and changes no session: what
+/// [`OtherCall::token`] reads.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum OtherCall {
+    /// `POST /api/sys/users/token/refresh`: the one-time server token of portal links.
+    OneTimeToken,
+    /// The reset email: no token.
+    StartPasswordReset,
+    /// The new password: a one-time JWT to exchange (the customer is signed in with it).
+    CompletePasswordReset,
+    /// The media token.
+    MediaToken,
+    /// A team admin's one-time JWT to act for a member (to exchange).
+    ImpersonationToken,
+}
+
+impl OtherCall {
+    /// The token in `answer`, if the call gives one; the server's error otherwise, and
+    /// `BadResponse` when a call that must give a token gave none.
+    pub fn token(self, answer: &HttpResponse) -> Result<Option<String>, CoreError> {
+        let one_time = |kind| Ok(Some(parse_one_time(answer, kind)?.secret().to_owned()));
+        match self {
+            OtherCall::OneTimeToken => parse_action(answer, ActionCall::OneTimeToken),
+            OtherCall::StartPasswordReset => parse_action(answer, ActionCall::StartPasswordReset),
+            OtherCall::CompletePasswordReset => {
+                parse_action(answer, ActionCall::CompletePasswordReset)
+            }
+            OtherCall::MediaToken => one_time(TokenAnswer::Media),
+            OtherCall::ImpersonationToken => one_time(TokenAnswer::Impersonation),
+        }
+    }
 }
 
 /// A sign-in or exchange request, with what reading its answer needs ([`Client::on_grant`]).

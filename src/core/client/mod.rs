@@ -18,7 +18,7 @@
 
 mod calls;
 
-pub use calls::{BearerCall, GrantCall};
+pub use calls::{BearerCall, GrantCall, OtherCall};
 
 use super::config::Config;
 use super::error::{CoreError, ErrorCode};
