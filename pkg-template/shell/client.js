@@ -112,7 +112,7 @@ export class NexudusAuth {
    * Sends a sign-in or exchange and makes its session the Machine's, reading the answer with what
    * the call carries (`signIn`, `clientId`, `email`, and the coworker an admin acts for,
    * `impersonating`): concurrent calls never mix.
-   * @param {MachineRequest & { impersonating?: number }} request
+   * @param {MachineRequest} request
    * @returns {Promise<void>}
    */
   async #granted(request) {

@@ -8,13 +8,17 @@ import { authError, configError, unreachable } from './errors.js';
 const MAX_BODY_BYTES = 2 ** 20;
 
 /**
- * A request the Machine built. A sign-in's or exchange's also carries its `clientId` / `email`,
- * handed back to the Machine with its answer.
+ * A request the Machine built. A sign-in's or exchange's also carries what reading its answer
+ * needs, handed back to the Machine with that answer (`onGrant`); `send` ignores those fields.
  * @typedef {object} MachineRequest
  * @property {string} method
  * @property {string} url
  * @property {Record<string, string>} headers
  * @property {string} [body]
+ * @property {boolean} [signIn] a password sign-in (else an exchange)
+ * @property {string} [clientId] the `client_id` the refresh token is bound to
+ * @property {string} [email]
+ * @property {number} [impersonating] the coworker an admin's exchange acts for (set by the shell)
  */
 
 /**

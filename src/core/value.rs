@@ -1,7 +1,7 @@
 //! The JSON data model the core validates: a small value enum.
 //!
 //! The core never reads JSON text. The browser layer parses with the engine's own
-//! `JSON.parse` and walks the result into a [`Value`] (`src/web/json.rs`); the native tests
+//! `JSON.parse` and walks the result into a [`Value`] (`src/js/json.rs`); the native tests
 //! fill it from `serde_json`. Validators in [`super::responses`] and [`super::session`] read
 //! only the members they need and turn anything else into a typed error.
 

@@ -1,6 +1,7 @@
 //! Values across the boundary: a request as the plain `{method, url, headers, body?}` object the
-//! shell sends with `fetch`, an answer from `(status, retryAfter, text)`, a session as the
-//! `{accessToken, tokenType, expiresAt}` object of the contract and as its stored JSON text.
+//! shell sends with `fetch`, an answer from the `{status, retryAfter, text}` the shell's `send`
+//! resolves to, a session as the `{accessToken, tokenType, expiresAt}` object of the contract and
+//! as its stored JSON text.
 
 use super::error::{set, JsError};
 use super::json;
@@ -87,6 +88,11 @@ pub fn stored(text: &str) -> Result<Session, JsError> {
 /// A copy the shell hands back (another tab's write, the ledger's entry); `None` when unreadable.
 pub fn copy(text: Option<String>) -> Option<Session> {
     stored(&text?).ok()
+}
+
+/// A copy that must be there (the admin's session kept aside): `NotSignedIn` when unreadable.
+pub fn held_copy(text: String) -> Result<Session, JsError> {
+    copy(Some(text)).ok_or(JsError::Core(CoreError::NotSignedIn))
 }
 
 /// The unverified claims of a JWT's payload (see core::jwt), decoded with `atob`.

@@ -1,7 +1,7 @@
 // The ordering facts of tests/e2e/engines/probe.mjs, measured in the engine $E2E_ENGINE names, printed
 // as one `engines-probe[<engine>]: {...}` line (the tables in docs/ENGINES.md come from these lines).
 // Asserted are only the facts the design relies on in every engine: IndexedDB written before the
-// lock is released is never stale for the next holder (src/web/bindings.js), and BroadcastChannel
+// lock is released is never stale for the next holder (pkg-template/shell/ledger.js), and BroadcastChannel
 // messages and `storage` events from one window arrive complete and in order. How stale localStorage
 // is after the hand-off differs between engines and is reported, not asserted.
 import assert from 'node:assert/strict';

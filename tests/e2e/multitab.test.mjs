@@ -164,7 +164,7 @@ test('blocked storage falls back to memory with a storage warning', { timeout: 6
       auth.onWarning((w) => warnings.push({ code: w.code, isAuthError: w instanceof window.mod.AuthError }));
       const s = await auth.signIn({ email: 'alice@example.com', password: 'Passw0rd!' });
       const t = await auth.getAccessToken();
-      // the fallback found by `create` is announced on a later task (src/web/client.rs), which a
+      // the fallback found by `create` is announced on a later task (pkg-template/shell/client.js), which a
       // throttled window may run only after the calls above: wait for it (up to 3 s) before dispose
       for (const until = Date.now() + 3000; !warnings.length && Date.now() < until;) await new Promise((ok) => setTimeout(ok, 20));
       const r = { signedIn: auth.session?.accessToken === s.accessToken, token: t === s.accessToken, warnings };
@@ -207,7 +207,7 @@ test('the package signs in under a strict CSP header (and the policy is enforced
 });
 
 test('autoRefresh: false: a wake-up (focus, pageshow, online, visibilitychange) never refreshes in the background', { timeout: 60_000 }, async () => {
-  // Regression: the wake-up listeners of src/web/client.rs refreshed a due session even with
+  // Regression: the wake-up listeners (then src/web/client.rs, now pkg-template/shell/wakeup.js) refreshed a due session even with
   // autoRefresh off (WebDriver's window switching, a focus event, made Firefox windows refresh on
   // their own). Before the fix this test saw 1 refresh; on demand the session still refreshes.
   const clientId = uid('wake');

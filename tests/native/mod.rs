@@ -61,7 +61,7 @@ pub fn fraction<T>(items: &[T], hit: impl Fn(&T) -> bool) -> f64 {
 }
 
 /// What the browser layer hands the core for a parsed document: the same walk as
-/// `src/web/json.rs` (a value deeper than [`MAX_DEPTH`] makes the whole document unreadable),
+/// `src/js/json.rs` (a value deeper than [`MAX_DEPTH`] makes the whole document unreadable),
 /// with object members in document order.
 pub fn to_value(v: &J) -> Option<Value> {
     fn walk(v: &J, depth: usize) -> Option<Value> {
@@ -130,7 +130,7 @@ pub fn stringify(v: &Value) -> String {
     to_json(v).to_string()
 }
 
-/// The payload text of a JWT as the browser layer reads it (`src/web/client.rs`): the segment
+/// The payload text of a JWT as the browser layer reads it (`src/js/convert.rs` `claims`): the segment
 /// from `payload_base64`, decoded as `atob` does (here the `base64` crate), read as UTF-8.
 pub fn jwt_payload(jwt: &str) -> Option<String> {
     String::from_utf8(STANDARD.decode(payload_base64(jwt)?).ok()?).ok()

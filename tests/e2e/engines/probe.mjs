@@ -1,5 +1,5 @@
 // The ordering probe: measures, in two windows of one engine, the facts the cross-tab refresh design
-// (src/web/refresher.rs, src/web/bindings.js) depends on. Window A holds a Web Lock while window B waits
+// (src/core/client/mod.rs, pkg-template/shell/refresher.js and ledger.js) depends on. Window A holds a Web Lock while window B waits
 // for it; inside the lock A writes localStorage (and, in the "ls+idb" variant, IndexedDB, as the
 // library's ledger does), posts a BroadcastChannel message, and releases. On the grant B reads both
 // stores and notes whether A's `storage` event and BroadcastChannel message had arrived yet.
