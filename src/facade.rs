@@ -11,7 +11,6 @@
 
 use crate::core::client::{BearerCall, Begin, Client, LockStep, OtherCall, RefreshMode, Refreshed};
 use crate::core::config::{valid_for_minutes, Config};
-use crate::core::error::CoreError;
 use crate::core::jwt::Claims;
 use crate::core::requests;
 use crate::core::responses;
@@ -20,7 +19,7 @@ use crate::core::session::{coworker_id, RebillySession};
 use crate::core::sync::AuthEvent;
 use crate::core::url::{self, BaseUrl};
 use crate::js::convert::{
-    self, claims, copy, event_name, request, response, session_object, stored_text,
+    self, claims, copy, event_name, held_copy, request, response, session_object, stored_text,
 };
 use crate::js::error::JsError;
 use crate::js::json;
@@ -241,7 +240,7 @@ impl Machine {
     /// when due, else undefined. It never becomes this tab's session.
     #[wasm_bindgen(js_name = asideRefreshRequest)]
     pub fn aside_refresh_request(&self, text: String, now: f64) -> Result<JsValue> {
-        let s = copy(Some(text)).ok_or(CoreError::NotSignedIn)?;
+        let s = held_copy(text)?;
         Ok(self
             .client
             .aside_refresh_request(&s, now)?
@@ -251,7 +250,7 @@ impl Machine {
     /// The stored text of the aside session `text` rotated by the refresh answer.
     #[wasm_bindgen(js_name = asideRotated)]
     pub fn aside_rotated(&self, text: String, answer: JsValue, now: f64) -> Result<String> {
-        let s = copy(Some(text)).ok_or(CoreError::NotSignedIn)?;
+        let s = held_copy(text)?;
         Ok(stored_text(&self.client.aside_rotated(
             &s,
             &response(&answer),

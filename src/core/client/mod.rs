@@ -171,7 +171,7 @@ impl Client {
     pub fn begin_refresh(&mut self, mode: RefreshMode, now_ms: f64) -> Result<Begin, CoreError> {
         let s = self.session.as_ref().ok_or(CoreError::NotSignedIn)?;
         if mode == RefreshMode::OnDemand {
-            if !s.needs_refresh(now_ms, self.cfg.refresh_leeway_ms) {
+            if !self.needs_refresh(now_ms) {
                 return Ok(Begin::NotDue);
             }
             if !self.scheduler.may_refresh(now_ms) {
