@@ -347,7 +347,7 @@ fi
 # The engine-neutral files run through tests/e2e/engines/driver.mjs (Chromium runs them in level e2e);
 # here the same test bodies drive Firefox (geckodriver) and WebKitGTK (WebKitWebDriver), see docs/ENGINES.md.
 ENGINE_FILES=(tests/e2e/multitab.test.mjs tests/e2e/engines-probe.test.mjs tests/e2e/engines-load.test.mjs
-  tests/e2e/api-signin.test.mjs tests/e2e/api-failures.test.mjs)
+  tests/e2e/api-signin.test.mjs tests/e2e/api-failures.test.mjs tests/e2e/api-rebilly.test.mjs)
 e2e_engine() {  # e2e_engine <firefox|webkit>
   e2e_deps || return
   NEXUDUS_MOCK_URL="$MOCK_URL" PKG_DIR="$ROOT/pkg" E2E_ENGINE="$1" \

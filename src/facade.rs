@@ -9,17 +9,18 @@
 //! A session crosses the boundary as its stored JSON text: the storage, the refresh ledger and
 //! the other tabs hold that text, so the shell hands copies back without decoding them.
 
-use crate::core::client::{BearerCall, Begin, Client, LockStep, OtherCall, RefreshMode, Refreshed};
+use crate::core::client::{Begin, Client, LockStep, RefreshMode, Refreshed};
 use crate::core::config::{valid_for_minutes, Config};
 use crate::core::jwt::Claims;
 use crate::core::requests;
 use crate::core::responses;
 use crate::core::secret::{OneTimeToken, Password};
-use crate::core::session::{coworker_id, RebillySession};
+use crate::core::session::RebillySession;
 use crate::core::sync::AuthEvent;
 use crate::core::url::{self, BaseUrl};
 use crate::js::convert::{
-    self, claims, copy, event_name, held_copy, request, response, session_object, stored_text,
+    self, bearer_call, claims, copy, event_name, held_copy, other_call, request, response,
+    session_object, stored_text,
 };
 use crate::js::error::JsError;
 use crate::js::json;
@@ -288,29 +289,25 @@ impl Machine {
         self.client.handle_timeout(now)
     }
 
+    /// Whether the session's access token has not expired (`false` when signed out).
+    #[wasm_bindgen(js_name = tokenValid)]
+    pub fn token_valid(&self, now: f64) -> bool {
+        self.client.token_valid(now)
+    }
+
     /// Whether the session is within its refresh leeway.
     #[wasm_bindgen(js_name = needsRefresh)]
     pub fn needs_refresh(&self, now: f64) -> bool {
         self.client.needs_refresh(now)
     }
 
-    /// A bearer call's request. `kind`: 0 one-time server token, 1 media token, 2 impersonation
-    /// token (of coworker `id`).
+    /// A bearer call's request: `kind` 0 one-time server token, 3 media token, 4 impersonation
+    /// token of coworker `id` (numbered as [`Machine::on_action`]).
     #[wasm_bindgen(js_name = bearerRequest)]
     pub fn bearer_request(&self, kind: u8, id: JsValue) -> Result<JsValue> {
-        let call = match kind {
-            0 => BearerCall::OneTimeToken,
-            1 => BearerCall::Media,
-            _ => {
-                let want = "a positive integer";
-                let id = id.as_f64().and_then(coworker_id);
-                BearerCall::Impersonation(id.ok_or(JsError::Option {
-                    key: "coworkerId",
-                    want,
-                })?)
-            }
-        };
-        Ok(request(&self.client.bearer_request(call)?))
+        Ok(request(
+            &self.client.bearer_request(bearer_call(kind, &id)?)?,
+        ))
     }
 
     /// The request of `startPasswordReset(a = email, b = businessId)` (`start`) or of
@@ -323,9 +320,7 @@ impl Machine {
                 &self.client.start_reset_request(&email, b.as_f64()),
             ));
         }
-        let token = OneTimeToken::new(options::required_field(&a, "token")?);
-        let password = Password::new(options::required_field(&a, "newPassword")?);
-        let business = options::number(&a, "businessId")?;
+        let (token, password, business) = options::new_password(&a)?;
         Ok(request(
             &self
                 .client
@@ -338,14 +333,7 @@ impl Machine {
     /// a JWT to exchange), 3 media token, 4 impersonation token (a JWT to exchange).
     #[wasm_bindgen(js_name = onAction)]
     pub fn on_action(&self, kind: u8, answer: JsValue) -> Result<Option<String>> {
-        let call = match kind {
-            0 => OtherCall::OneTimeToken,
-            1 => OtherCall::StartPasswordReset,
-            2 => OtherCall::CompletePasswordReset,
-            3 => OtherCall::MediaToken,
-            _ => OtherCall::ImpersonationToken,
-        };
-        Ok(call.token(&response(&answer))?)
+        Ok(other_call(kind).token(&response(&answer))?)
     }
 
     /// `authenticatedLink` with the one-time token `t` (`authenticated` false: `portalLoginUrl`);

@@ -333,6 +333,10 @@ fn no_answer_backs_off_and_keeps_the_session() {
     assert_eq!(token(&c), Some("a1"));
     let retry = c.poll_timeout().expect("a retry is scheduled");
     assert!(retry > T0, "{retry}");
+    // the caller still gets the kept token until it expires, then the failure is theirs
+    assert!(c.token_valid(T0 + HOUR - 1.0));
+    assert!(!c.token_valid(T0 + HOUR));
+    assert!(!client().token_valid(T0), "signed out: no token");
 }
 
 #[test]

@@ -17,6 +17,13 @@ import { authorizedFetch } from './authorized-fetch.js';
  *   Session, SignInOptions } from '../index.js'
  */
 
+// The calls that change no session, numbered as the Machine's bearerRequest and onAction take them.
+const ONE_TIME_TOKEN = 0;
+const START_RESET = 1;
+const COMPLETE_RESET = 2;
+const MEDIA_TOKEN = 3;
+const IMPERSONATION_TOKEN = 4;
+
 /** A Nexudus sign-in client for one storage key. */
 export class NexudusAuth {
   /** @type {ClientState} */
@@ -177,9 +184,7 @@ export class NexudusAuth {
   async #link(authenticated, redirect) {
     const m = this.#m;
     m.link(authenticated, '', redirect);
-    const answer = await this.#bearer(0);
-    // the Machine throws bad_response when the answer has no token
-    return m.link(authenticated, /** @type {string} */ (m.onAction(0, answer)), redirect);
+    return m.link(authenticated, await this.#bearerToken(ONE_TIME_TOKEN), redirect);
   }
 
   /**
@@ -191,19 +196,20 @@ export class NexudusAuth {
     requireString(path, 'path');
     const m = this.#m;
     m.fetchUrl(path); // the path is checked before any request
-    const answer = await this.#bearer(1);
-    return m.mediaUrl(path, /** @type {string} */ (m.onAction(3, answer)));
+    return m.mediaUrl(path, await this.#bearerToken(MEDIA_TOKEN));
   }
 
   /**
-   * Sends the Machine's bearer request of `kind` with a fresh access token.
-   * @param {number} kind 0 one-time server token, 1 media JWT, 2 impersonation (of `id`)
+   * The token a bearer call gives, the request sent with a fresh access token (the Machine throws
+   * bad_response when the answer has none).
+   * @param {number} kind ONE_TIME_TOKEN, MEDIA_TOKEN or IMPERSONATION_TOKEN (of coworker `id`)
    * @param {number} [id]
-   * @returns {Promise<import('./http.js').Answer>}
+   * @returns {Promise<string>}
    */
-  async #bearer(kind, id) {
+  async #bearerToken(kind, id) {
     await this.getAccessToken();
-    return this.#s.send(this.#m.bearerRequest(kind, id));
+    const m = this.#m;
+    return /** @type {string} */ (m.onAction(kind, await this.#s.send(m.bearerRequest(kind, id))));
   }
 
   // ------------------------------------------------------------------------------- impersonation
@@ -222,8 +228,7 @@ export class NexudusAuth {
       throw configError('stop impersonating before acting for another member');
     }
     const s = this.#s;
-    const answer = await this.#bearer(2, coworkerId);
-    const jwt = /** @type {string} */ (s.m.onAction(4, answer));
+    const jwt = await this.#bearerToken(IMPERSONATION_TOKEN, coworkerId);
     const admin = s.m.sessionText();
     if (admin == null) throw notSignedIn();
     await this.#granted({ ...s.m.exchangeRequest(jwt, undefined), impersonating: coworkerId });
@@ -266,7 +271,7 @@ export class NexudusAuth {
       throw configError('businessId must be a number');
     }
     const answer = await this.#s.send(this.#m.resetRequest(true, email, businessId));
-    this.#m.onAction(1, answer);
+    this.#m.onAction(START_RESET, answer);
   }
 
   /**
@@ -277,7 +282,7 @@ export class NexudusAuth {
   async completePasswordReset(options) {
     const answer = await this.#s.send(this.#m.resetRequest(false, options, undefined));
     // the Machine throws bad_response when the answer has no JWT
-    return this.exchangeToken(/** @type {string} */ (this.#m.onAction(2, answer)));
+    return this.exchangeToken(/** @type {string} */ (this.#m.onAction(COMPLETE_RESET, answer)));
   }
 
   // ------------------------------------------------------------------------------- sign-out, events

@@ -26,20 +26,20 @@ export class RebillyAuth {
   #options;
   /** @type {Store} */
   #store;
-  /** @type {StoredRebillySession | null} */
-  #session;
+  /** @type {string | null} the session's stored form (rebillyAnswer, rebillyRestore) */
+  #text;
   /** @type {Subscribers<string, RebillySession | null>} */
   #changes = new Subscribers();
 
   /**
    * @param {{ baseUrl: string, publishableKey?: string }} options
    * @param {Store} store
-   * @param {StoredRebillySession | null} session
+   * @param {string | null} text
    */
-  constructor(options, store, session) {
+  constructor(options, store, text) {
     this.#options = options;
     this.#store = store;
-    this.#session = session;
+    this.#text = text;
   }
 
   /**
@@ -61,7 +61,7 @@ export class RebillyAuth {
     // An unreadable or expired stored session is removed.
     const restored = text == null ? undefined : rebillyRestore(text, now());
     if (restored == null) store.remove();
-    return new RebillyAuth(settings, store, restored == null ? null : JSON.parse(restored));
+    return new RebillyAuth(settings, store, restored ?? null);
   }
 
   /**
@@ -76,23 +76,24 @@ export class RebillyAuth {
     const text = rebillyAnswer(answer, now());
     // A storage that fails is ignored: the session stays in memory.
     await this.#store.write(text);
-    this.#session = JSON.parse(text);
+    this.#text = text;
     this.#emit(SIGNED_IN);
     return this.session;
   }
 
   /** @returns {RebillySession | null} `{token, expiresAt, customerId}`, or null (null once expired) */
   get session() {
-    const s = this.#session;
-    return s && s.expiresAt > now()
-      ? { token: s.token, expiresAt: s.expiresAt, customerId: s.customerId }
-      : null;
+    // the wasm decides expiry: rebillyRestore gives nothing once the token has expired
+    const text = this.#text == null ? undefined : rebillyRestore(this.#text, now());
+    if (text == null) return null;
+    const s = /** @type {StoredRebillySession} */ (JSON.parse(text));
+    return { token: s.token, expiresAt: s.expiresAt, customerId: s.customerId };
   }
 
   /** Forgets the session; fires SIGNED_OUT if there was one. */
   signOut() {
-    const was = this.#session != null;
-    this.#session = null;
+    const was = this.#text != null;
+    this.#text = null;
     this.#store.remove();
     if (was) this.#emit(SIGNED_OUT);
   }

@@ -35,8 +35,7 @@ export async function accessToken(s) {
     try {
       await refresh(s, ON_DEMAND);
     } catch (e) {
-      const session = m.session();
-      if (!session || session.expiresAt <= now()) throw e;
+      if (!m.tokenValid(now())) throw e;
     }
   }
   return current(s).accessToken;

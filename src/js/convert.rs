@@ -6,7 +6,7 @@
 use super::error::{set, JsError};
 use super::json;
 use super::options::field;
-use crate::core::client::GrantCall;
+use crate::core::client::{BearerCall, GrantCall, OtherCall};
 use crate::core::error::CoreError;
 use crate::core::http::{HttpRequest, HttpResponse, RequestBody, ResponseBody};
 use crate::core::jwt::{self, Claims};
@@ -21,6 +21,33 @@ extern "C" {
     /// The engine's base64 decoder (`globalThis.atob`, in windows and workers).
     #[wasm_bindgen(catch)]
     fn atob(data: &str) -> Result<String, JsValue>;
+}
+
+/// The call that changes no session numbered `kind` by the shell (`pkg-template/shell/client.js`):
+/// 0 one-time server token, 1 start reset, 2 complete reset, 3 media token, 4 impersonation token.
+pub fn other_call(kind: u8) -> OtherCall {
+    match kind {
+        0 => OtherCall::OneTimeToken,
+        1 => OtherCall::StartPasswordReset,
+        2 => OtherCall::CompletePasswordReset,
+        3 => OtherCall::MediaToken,
+        _ => OtherCall::ImpersonationToken,
+    }
+}
+
+/// The bearer call of `kind` (numbered as [`other_call`]: 0, 3 or 4); an impersonation needs a
+/// positive integer coworker `id`.
+pub fn bearer_call(kind: u8, id: &JsValue) -> Result<BearerCall, JsError> {
+    Ok(match kind {
+        0 => BearerCall::OneTimeToken,
+        3 => BearerCall::Media,
+        _ => {
+            BearerCall::Impersonation(id.as_f64().and_then(coworker_id).ok_or(JsError::Option {
+                key: "coworkerId",
+                want: "a positive integer",
+            })?)
+        }
+    })
 }
 
 /// The request as a plain object for `fetch`.

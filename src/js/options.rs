@@ -3,6 +3,7 @@
 
 use super::error::JsError;
 use crate::core::config::ConfigInput;
+use crate::core::secret::{OneTimeToken, Password};
 use js_sys::{Array, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -66,6 +67,16 @@ pub fn boolean(obj: &JsValue, key: &'static str) -> Result<Option<bool>, JsError
 }
 
 const ORIGINS: &str = "an array of origins";
+
+/// `completePasswordReset`'s options: the mailed `token`, the `newPassword` and an optional
+/// `businessId`.
+pub fn new_password(o: &JsValue) -> Result<(OneTimeToken, Password, Option<f64>), JsError> {
+    Ok((
+        OneTimeToken::new(required_field(o, "token")?),
+        Password::new(required_field(o, "newPassword")?),
+        number(o, "businessId")?,
+    ))
+}
 
 /// Reads `NexudusAuth.create` options into the core's [`ConfigInput`].
 pub fn config_input(options: &JsValue) -> Result<ConfigInput, JsError> {

@@ -69,6 +69,31 @@ apiTest('a failed refresh keeps the session and the next try succeeds', async (p
   assert.equal(await stored(page, key), null);
 });
 
+apiTest('a due token whose refresh fails is still returned, and the failure is an error once it expires', async (page) => {
+  const clientId = uid('due-client');
+  const until = (at) => new Promise((done) => setTimeout(done, Math.max(0, at - Date.now())));
+  const tried = async () => assert.deepEqual(await mockApi('/mock/faults'), [], 'the refresh was sent (its fault is used up)');
+  await mockApi('/mock/config', { clientId, accessTtlSeconds: 4 });
+  try {
+    await client(page, 'a', { refreshLeewaySeconds: 60, autoRefresh: false });
+    const first = ok(await call(page, 'a', 'signIn', { ...creds(ALICE), clientId }), 'sign-in');
+    assert.ok(first.expiresAt - Date.now() <= 4000, `a 4 s token: ${first.expiresAt}`);
+    // past half its life (the refresh point of a token shorter than twice the leeway), still valid
+    await until(first.expiresAt - 1200);
+    await fault('500');
+    assert.equal(ok(await call(page, 'a', 'getAccessToken')), first.accessToken, 'still valid: the caller gets it');
+    await tried();
+    await until(first.expiresAt + 200);
+    await fault('500');
+    rejects(await call(page, 'a', 'getAccessToken'), 'server', 'expired: the failed refresh is the error');
+    await tried();
+    assert.equal((await sessionOf(page, 'a')).accessToken, first.accessToken, 'the session is kept for the next try');
+  } finally {
+    await clearFaults();
+    await mockApi('/mock/config', { clientId, accessTtlSeconds: null });
+  }
+});
+
 apiTest('callers that join a failed refresh each get its error', async (page) => {
   const [, first] = await signedInLocal(page, 'a', 'join');
   // One fault for one request: both callers share the single refresh that meets it.

@@ -130,6 +130,12 @@ impl Client {
         self.scheduler.handle_timeout(now_ms)
     }
 
+    /// Whether there is a session whose access token has not expired: after a failed on-demand
+    /// refresh the caller still gets that token (a failure is an error only once it has expired).
+    pub fn token_valid(&self, now_ms: f64) -> bool {
+        self.session.as_ref().is_some_and(|s| !s.is_expired(now_ms))
+    }
+
     /// Whether the session is within its refresh leeway (`false` when signed out).
     pub fn needs_refresh(&self, now_ms: f64) -> bool {
         self.session

@@ -1,5 +1,5 @@
 // Page-side helpers for the engine-neutral tests (tests/e2e/multitab.test.mjs, engines-load.test.mjs,
-// api-signin.test.mjs, api-failures.test.mjs):
+// api-signin.test.mjs, api-failures.test.mjs, api-rebilly.test.mjs):
 // every helper talks to a page only through `page.evaluate` / `page.waitFor` of
 // tests/e2e/engines/driver.mjs, so the same code runs in Chromium, Firefox and WebKit.
 //
@@ -112,7 +112,7 @@ export async function refreshCount(clientId) {
 /** Uncaught errors / unhandled rejections the page recorded. */
 export const problems = (page) => page.evaluate(() => window.problems ?? []);
 
-// ---- The public API driven call by call (tests/e2e/api-signin.test.mjs, api-failures.test.mjs) ----
+// ---- The public API driven call by call (tests/e2e/api-*.test.mjs) ----
 
 // Page-realm helpers of openApiPage; the storage adapters and fetch hooks are those the Rust browser
 // tests used (tests/web_*.rs). The hooks go through FETCH_HOOK, a wrapper of `window.fetch` installed
