@@ -103,7 +103,7 @@ const { sizeRows, wasmSizeMd } = await measureSizes({ PKG, HAVE_PKG, result, com
 const srv = await startServer(PKG);
 
 // ---------------------------------------------------------------- 4. load time in Chromium
-const loadCandidates = loadCandidatesFor(HAVE_PKG, HAVE_PKG && fs.existsSync(path.join(PKG, 'embedded', 'index.js')), compare)
+const loadCandidates = loadCandidatesFor(HAVE_PKG, HAVE_PKG && fs.existsSync(path.join(PKG, 'embedded', 'index.js')), compare, !fs.existsSync(path.join(PKG, 'nexudus_auth.js')))
   .filter((c) => !opts.only || c.id === 'empty module' || opts.only.test(c.id));
 let browser = null;
 if (opts.load) {

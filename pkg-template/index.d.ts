@@ -1,7 +1,9 @@
 // nexudus-auth: package entry types (web build), written by hand: the classes are implemented in
-// JavaScript (pkg-template/shell/) over the wasm Machine, so wasm-bindgen's nexudus_auth.d.ts
-// declares only the Machine's internal API; the public types are all here.
-import type { InitInput } from './nexudus_auth.js';
+// JavaScript (pkg-template/shell/) over the wasm Machine, whose generated types (wasm-bindgen's
+// nexudus_auth.d.ts) are internal and not shipped; the public types are all here.
+
+/** What `init()` loads the WebAssembly from. */
+export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
 
 /** Error codes of `AuthError.code`. */
 export type AuthErrorCode =
@@ -246,15 +248,6 @@ export class RebillyAuth {
  * next to this file, resolved with `import.meta.url`.
  */
 export default function init(input?: InitInput | Promise<InitInput>): Promise<void>;
-
-// wasm-bindgen's Machine class (./nexudus_auth.d.ts, internal) declares `[Symbol.dispose]()`;
-// `Symbol.dispose` is in TypeScript's lib only from `esnext.disposable` on. Declare it (as @types/node
-// does) so `lib: ["ES2022", "DOM"]` projects type-check without `skipLibCheck`.
-declare global {
-  interface SymbolConstructor {
-    readonly dispose: unique symbol;
-  }
-}
 
 /** Extra fields some codes carry. */
 export interface AuthErrorExtra {

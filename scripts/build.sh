@@ -15,9 +15,10 @@
 #        $WASM_OPT -Oz --low-memory-unused --converge --strip-debug --strip-producers on both _bg.wasm   (never -all: docs/PLATFORM.md#wasm-opt-all)
 #        web target: import/export names shortened (scripts/minify-wasm-names.mjs: binaryen's
 #          --minify-imports-and-exports-and-modules, the glue rewritten to match and checked)
-#        pkg-template/ -> pkg/ (__VERSION__ = crate version, __AUTH_ERROR_MODULE__ = ./snippets/…/auth_error.js;
+#        pkg-template/ -> pkg/ (__VERSION__ = crate version, __AUTH_ERROR_MODULE__ = the one AuthError module;
 #          the JS shell pkg-template/shell/*.js inlined into index.js and bundler/index.js by rollup:
-#          scripts/rollup.shell.mjs, with scripts/package.json's pinned rollup)
+#          scripts/rollup.shell.mjs, with scripts/package.json's pinned rollup; index.js also inlines its glue,
+#          so the web glue, its snippet and wasm_load.js are not shipped)
 #        pkg/embedded/nexudus_auth_bg.wasm.js = the optimized web wasm as a JS string (entry nexudus-auth/embedded;
 #          scripts/embed-wasm.mjs: one char per byte, bytes renamed by frequency)
 #        load the optimized wasm once in node (catches a broken wasm-opt: docs/PLATFORM.md#binaryen-version), print sizes.
@@ -181,17 +182,28 @@ if [ -d "$TPL" ]; then
   # with a copy of the modules next to it, so the shell's './nexudus_auth.js' is THAT entry's glue
   # (pkg/nexudus_auth.js, pkg/bundler/nexudus_auth.js). One file per entry keeps the package's file list and
   # an unbundled page's request count; rollup keeps the shell's comments and JSDoc.
+  # The web entry also inlines its glue (with the AuthError snippet) and wasm_load.js, so a page without a
+  # bundler loads index.js and auth_error.js only; those files then leave the package (below).
   js_tools
   for entry in "$STAGE/index.js" "$STAGE/bundler/index.js"; do
     [ -f "$entry" ] && grep -q "from './shell/" "$entry" || continue
     dir=$(dirname "$entry")
     cp -r "$TPL/shell" "$dir/shell"
-    ENTRY="$entry" OUT="$dir/.index.bundled.js" "$ROOT/scripts/node_modules/.bin/rollup" --silent \
+    inline=0; [ "$dir" = "$STAGE" ] && inline=1
+    ENTRY="$entry" OUT="$dir/.index.bundled.js" INLINE_GLUE=$inline "$ROOT/scripts/node_modules/.bin/rollup" --silent \
       -c "$ROOT/scripts/rollup.shell.mjs" || die "rollup of ${entry#"$STAGE"/} failed"
     mv "$dir/.index.bundled.js" "$entry"
     rm -r "$dir/shell"
     node --check "$entry" || die "${entry#"$STAGE"/} does not parse after rollup"
   done
+  if ! grep -qE "^import .* from '\./(nexudus_auth|wasm_load)\.js'|from '\./snippets/" "$STAGE/index.js"; then
+    # inlined into index.js: the web glue, its types (scripts/check-js.sh reads bundler/'s, the same Machine),
+    # its AuthError snippet and wasm_load.js
+    rm -rf "$STAGE/${CRATE}.js" "$STAGE/${CRATE}.d.ts" "$STAGE/wasm_load.js" "$STAGE/snippets"
+    info "index.js: glue, snippet and wasm_load.js inlined (imports only ./auth_error.js)"
+  else
+    die "pkg/index.js still imports its glue, a snippet or wasm_load.js: see scripts/rollup.shell.mjs"
+  fi
   [ -f "$STAGE/package.json" ] && sed -i "s/__VERSION__/$VERSION/g" "$STAGE/package.json"
   [ -f "$STAGE/index.js" ] && subst_auth_error "$STAGE/index.js" "$STAGE"
   [ -f "$STAGE/bundler/index.js" ] && subst_auth_error "$STAGE/bundler/index.js" "$STAGE/bundler"
@@ -203,23 +215,18 @@ else
 fi
 
 # ---------------------------------------------------------------- load check (release artefact, docs/PLATFORM.md#binaryen-version)
-step "load the built wasm in node (compile + instantiate + start)"
+step "load the built wasm in node (compile + instantiate + start, through the web entry)"
 node --input-type=module -e '
   import { readFileSync } from "node:fs";
   import { pathToFileURL } from "node:url";
   const dir = process.argv[1], crate = process.argv[2];
   const bytes = readFileSync(`${dir}/${crate}_bg.wasm`);
-  const glue = await import(pathToFileURL(`${dir}/${crate}.js`).href);
-  try {
-    glue.initSync({ module: bytes });
-    console.log("   ok: instantiated", bytes.length, "bytes");
-  } catch (e) {
-    // CompileError/LinkError or a table error = broken wasm-opt/bindgen output (docs/PLATFORM.md#binaryen-version, #wasm-opt-all): fail.
-    const broken = e instanceof WebAssembly.CompileError || e instanceof WebAssembly.LinkError ||
-      /Table|import kind|invalid value type/i.test(String(e && e.message));
-    console.error(`   ${broken ? "BROKEN" : "note"}: ${e && e.name}: ${e && e.message}`);
-    process.exit(broken ? 1 : 0);
-  }' "$STAGE" "$CRATE" || die "the optimized wasm does not load: see above (docs/PLATFORM.md#binaryen-version)"
+  const entry = await import(pathToFileURL(`${dir}/index.js`).href);
+  // a CompileError/LinkError or a table error (as the AuthError init() throws) = a broken wasm-opt/bindgen
+  // output (docs/PLATFORM.md#binaryen-version, #wasm-opt-all)
+  await entry.default(bytes).catch((e) => { console.error(`   BROKEN: ${e && e.message}`); process.exit(1); });
+  if (typeof entry.endpoints.system.auth.refreshToken() != "string") throw new Error("endpoints after init()");
+  console.log("   ok: instantiated", bytes.length, "bytes");' "$STAGE" "$CRATE" || die "the optimized wasm does not load: see above (docs/PLATFORM.md#binaryen-version)"
 if [ -f "$STAGE/embedded/index.js" ]; then
   # the embedded entry: init() decodes and compiles the inlined wasm (works in node too)
   node --input-type=module -e '
@@ -243,15 +250,16 @@ node -e '
   const br = b => z.brotliCompressSync(b, { params: { [z.constants.BROTLI_PARAM_QUALITY]: 11,
     [z.constants.BROTLI_PARAM_SIZE_HINT]: b.length } }).length;
   const gz = b => z.gzipSync(b, { level: 9 }).length;
-  const rows = ["nexudus_auth_bg.wasm", "nexudus_auth.js", "index.js"].filter(f => fs.existsSync(path.join(dir, f)));
+  // what a page loads with the web entry (index.js holds the glue and the shell)
+  const rows = ["nexudus_auth_bg.wasm", "index.js", "auth_error.js"].filter(f => fs.existsSync(path.join(dir, f)));
   const tot = { raw: 0, gz: 0, br: 0 };
   const line = (n, r, g, b) => console.log(`   ${n.padEnd(24)} ${String(r).padStart(9)} ${String(g).padStart(9)} ${String(b).padStart(9)}`);
   line("file", "raw", "gzip -9", "brotli 11");
   for (const f of rows) {
     const b = fs.readFileSync(path.join(dir, f)); const s = { raw: b.length, gz: gz(b), br: br(b) };
     line(f, s.raw, s.gz, s.br);
-    if (f !== "index.js") { tot.raw += s.raw; tot.gz += s.gz; tot.br += s.br; }
+    tot.raw += s.raw; tot.gz += s.gz; tot.br += s.br;
   }
-  line("wasm + glue", tot.raw, tot.gz, tot.br);' "$OUT"
+  line("web entry, unbundled", tot.raw, tot.gz, tot.br);' "$OUT"
 echo
 echo "== build.sh done ($PROFILE, $TOOLCHAIN, version $VERSION) in $(( $(_nx_now) - _NX_T0 ))s -> $OUT"

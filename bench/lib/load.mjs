@@ -8,7 +8,7 @@ import { CHROMIUM_FLAGS, PEERS, OURS, die, log, median, p90 } from './common.mjs
  * embedded entry when pkg/embedded/ exists), the peers. `size` names the matching row of the size table,
  * `wasm` the file that must be fetched exactly once (none for the embedded entry: it makes no such request).
  */
-export function loadCandidatesFor(HAVE_PKG, HAVE_EMBEDDED, compare) {
+export function loadCandidatesFor(HAVE_PKG, HAVE_EMBEDDED, compare, glueInlined = true) {
   const loadCandidates = [{ id: 'empty module', q: { src: '/b/empty.js' } }];
   if (HAVE_PKG) {
     const bundle = `${OURS}/web (esbuild bundle)`, files = `${OURS}/web (pkg files)`;
@@ -32,7 +32,8 @@ export function loadCandidatesFor(HAVE_PKG, HAVE_EMBEDDED, compare) {
     }
     loadCandidates.push(
       { id: files, size: files, q: { src: '/pkg/index.js', mode: 'pkg' }, wasm: '/pkg/nexudus_auth_bg.wasm' },
-      { id: `${OURS}/web (pkg files + preload wasm + modulepreload glue)`, size: files, q: { src: '/pkg/index.js', mode: 'pkg', preload: '/pkg/nexudus_auth_bg.wasm', modulepreload: '/pkg/nexudus_auth.js' }, wasm: '/pkg/nexudus_auth_bg.wasm' },
+      // the entry's one import (auth_error.js; an older package's glue) preloaded as a page would
+      { id: `${OURS}/web (pkg files + preload wasm + modulepreload import)`, size: files, q: { src: '/pkg/index.js', mode: 'pkg', preload: '/pkg/nexudus_auth_bg.wasm', modulepreload: glueInlined ? '/pkg/auth_error.js' : '/pkg/nexudus_auth.js' }, wasm: '/pkg/nexudus_auth_bg.wasm' },
     );
     if (HAVE_EMBEDDED) {
       loadCandidates.push({ id: `${OURS}/embedded (pkg files)`, size: `${OURS}/embedded (pkg files)`, q: { src: '/pkg/embedded/index.js', mode: 'pkg' }, noWasm: true });

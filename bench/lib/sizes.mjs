@@ -44,6 +44,8 @@ export async function measureSizes({ PKG, HAVE_PKG, result, compare }) {
   if (HAVE_PKG) {
     // a) the package files as published (what `import '/pkg/index.js'` fetches)
     const shared = {
+      'auth_error.js (AuthError)': path.join(PKG, 'auth_error.js'),
+      // packages before the web entry inlined its glue (--pkg / --compare of an older build): those files too
       'nexudus_auth.js (glue)': path.join(PKG, 'nexudus_auth.js'),
       ...Object.fromEntries(walk(path.join(PKG, 'snippets')).filter((f) => f.endsWith('.js'))
         .map((f) => [`${path.relative(PKG, f)} (snippet)`, f])),

@@ -5,7 +5,10 @@
 import mainInit from '../index.js';
 import wasmChars, { table } from './nexudus_auth_bg.wasm.js';
 
-export { AuthError, NexudusAuth, RebillyAuth, endpoints, authenticatedLinkUrl } from '../index.js';
+// AuthError straight from its module (the class ../index.js exports): a page without a bundler then asks
+// for auth_error.js alongside ../index.js instead of after it.
+export { AuthError } from '../auth_error.js';
+export { NexudusAuth, RebillyAuth, endpoints, authenticatedLinkUrl } from '../index.js';
 
 let compiled;
 function compile() {

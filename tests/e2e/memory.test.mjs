@@ -19,6 +19,21 @@ let browser;
 before(async () => { browser = await launch({ args: ['--js-flags=--expose-gc', '--enable-precise-memory-info'] }); });
 after(async () => { await browser?.close(); });
 
+/**
+ * An init script: keeps the WebAssembly instance the package creates as `window.__wasmInstance` (the web
+ * entry's glue is inlined into pkg/index.js, so the page cannot import it to reach the wasm's exports).
+ */
+function keepInstance() {
+  for (const name of ['instantiate', 'instantiateStreaming']) {
+    const real = WebAssembly[name];
+    WebAssembly[name] = async function (...args) {
+      const r = await real.apply(this, args);
+      window.__wasmInstance = r instanceof WebAssembly.Instance ? r : r.instance;
+      return r;
+    };
+  }
+}
+
 /** Runs `n` churn rounds in the page, then GCs and reads both memories. */
 const churn = (page, n) =>
   page.evaluate(async ({ n, email, password, clientId }) => {
@@ -39,9 +54,9 @@ const churn = (page, n) =>
     }
     window.events.length = 0; // openAuth's onChange log, not the library's
     for (let i = 0; i < 3; i++) { globalThis.gc(); await new Promise((r) => setTimeout(r, 50)); }
-    const glue = await import('/pkg/nexudus_auth.js');
-    // the release build shortens the export names (scripts/minify-wasm-names.mjs): find them by kind
-    const exports = Object.values(await glue.default());
+    // the instance the package made (captured by keepInstance); the release build shortens the export names
+    // (scripts/minify-wasm-names.mjs): find them by kind
+    const exports = Object.values(window.__wasmInstance.exports);
     const one = (kind) => {
       const found = exports.filter((v) => v instanceof kind);
       if (found.length !== 1) throw new Error(`${found.length} exported ${kind.name}s`);
@@ -55,6 +70,7 @@ const churn = (page, n) =>
 
 test(`${CYCLES} sign-in/refresh/sign-out rounds in one page grow neither wasm memory nor the JS heap`, { timeout: 600_000 }, async () => {
   const context = await browser.newContext();
+  await context.addInitScript(keepInstance);
   const g = guard(context);
   const page = await openAuth(context, { storage: 'memory', autoRefresh: false, storageKey: uid('churn') });
   const warm = await churn(page, WARMUP);

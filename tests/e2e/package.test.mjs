@@ -51,11 +51,10 @@ test('npm pack: the tarball holds exactly what a user needs', { timeout: STEP_MS
     /^README\.md$/,
     /^LICENSE$/,
     /^index\.(js|d\.ts)$/,
-    /^(auth_error|wasm_load)\.js$/, // the one AuthError class (every snippet copy re-exports it); wasm load errors
+    /^auth_error\.js$/, // the one AuthError class (the bundler glue's snippet copy re-exports it)
     /^react\/index\.(js|d\.ts)$/, // nexudus-auth/react
     /^embedded\/[\w.-]+\.(js|d\.ts)$/, // nexudus-auth/embedded
-    /^nexudus_auth(\.js|\.d\.ts|_bg\.wasm|_bg\.wasm\.d\.ts)$/,
-    /^snippets\/[\w.-]+\/[\w./-]+\.js$/, // wasm-bindgen JS snippet (auth_error.js)
+    /^nexudus_auth_bg\.wasm(\.d\.ts)?$/, // the web entry's glue is inlined into index.js
     /^bundler\/index\.(js|d\.ts)$/,
     /^bundler\/nexudus_auth(\.js|\.d\.ts|_bg\.js|_bg\.wasm|_bg\.wasm\.d\.ts)$/,
     /^bundler\/snippets\/[\w.-]+\/[\w./-]+\.js$/,
@@ -68,7 +67,7 @@ test('npm pack: the tarball holds exactly what a user needs', { timeout: STEP_MS
   }
   const required = [
     'package.json', 'README.md', 'LICENSE', 'index.js', 'index.d.ts',
-    'nexudus_auth.js', 'nexudus_auth.d.ts', 'nexudus_auth_bg.wasm', 'nexudus_auth_bg.wasm.d.ts',
+    'nexudus_auth_bg.wasm', 'nexudus_auth_bg.wasm.d.ts',
     'bundler/index.js', 'bundler/index.d.ts', 'bundler/nexudus_auth.js', 'bundler/nexudus_auth_bg.js',
     'bundler/nexudus_auth_bg.wasm', 'bundler/nexudus_auth.d.ts', 'auth_error.js', 'react/index.js', 'react/index.d.ts',
     'embedded/index.js', 'embedded/index.d.ts', 'embedded/nexudus_auth_bg.wasm.js',
@@ -76,14 +75,15 @@ test('npm pack: the tarball holds exactly what a user needs', { timeout: STEP_MS
   const missing = required.filter((f) => !files.includes(f));
   assert.deepEqual(missing, [], `missing from the tarball: ${missing.join(', ')}`);
 
-  // placeholders replaced, and the wrappers import the AuthError module that ships (a re-export of auth_error.js)
-  for (const entry of ['index.js', 'bundler/index.js']) {
-    const src = readFileSync(join(PKG_DIR, entry), 'utf8');
-    assert.ok(!src.includes('__AUTH_ERROR_MODULE__'), `${entry}: __AUTH_ERROR_MODULE__ not replaced`);
-    const m = src.match(/from '(\.\/snippets\/[^']+\/src\/js\/auth_error\.js)'/);
-    assert.ok(m, `${entry} imports AuthError from ./snippets/…/src/js/auth_error.js`);
-    const shipped = join(dirname(entry), m[1]).split(sep).join('/');
-    assert.ok(files.includes(shipped), `${entry} imports ${m[1]}, which is not in the tarball`);
+  // placeholders replaced; the web entry imports only ./auth_error.js (its glue, snippet and wasm_load.js are
+  // inlined: scripts/rollup.shell.mjs), the bundler entry its glue and the snippet copy that re-exports it
+  const importsOf = (entry) => [...readFileSync(join(PKG_DIR, entry), 'utf8').matchAll(/^(?:import|export)\b[^;]*?from '([^']+)'/gm)].map((m) => m[1]);
+  assert.deepEqual([...new Set(importsOf('index.js'))], ['./auth_error.js'], 'index.js imports only ./auth_error.js');
+  for (const entry of ['index.js', 'bundler/index.js', 'embedded/index.js']) {
+    for (const spec of importsOf(entry)) {
+      const shipped = join(dirname(entry), spec).split(sep).join('/');
+      assert.ok(files.includes(shipped), `${entry} imports ${spec}, which is not in the tarball`);
+    }
   }
   // the exports map points at shipped files
   const targets = [];
@@ -92,12 +92,12 @@ test('npm pack: the tarball holds exactly what a user needs', { timeout: STEP_MS
   for (const t of [...targets, manifest.main, manifest.module, manifest.types]) {
     assert.ok(files.includes(t.replace(/^\.\//, '')), `package.json points at ${t}, which is not in the tarball`);
   }
-  for (const f of ['index.js', 'nexudus_auth.js', 'bundler/index.js']) {
+  for (const f of ['index.js', 'embedded/index.js', 'bundler/index.js', 'bundler/nexudus_auth.js']) {
     assert.ok(!/__VERSION__|__AUTH_ERROR_MODULE__/.test(readFileSync(join(PKG_DIR, f), 'utf8')), `${f}: placeholder left`);
   }
 
   // what a browser downloads with the default (web) entry
-  const web = ['index.js', 'nexudus_auth.js', 'nexudus_auth_bg.wasm', ...files.filter((f) => f.startsWith('snippets/'))];
+  const web = ['index.js', 'auth_error.js', 'nexudus_auth_bg.wasm'];
   let webRaw = 0;
   let webBr = 0;
   for (const f of web) {
@@ -114,7 +114,7 @@ test('npm pack: the tarball holds exactly what a user needs', { timeout: STEP_MS
   const wasmBr = brotli(readFileSync(join(PKG_DIR, 'nexudus_auth_bg.wasm')));
   console.log(
     `packed ${real.filename}: ${real.size} B (${kb(real.size)}) tarball, ${real.unpackedSize} B unpacked, ${files.length} files\n` +
-      `web entry as downloaded (index.js + glue + snippets + wasm): ${webRaw} B raw, ${webBr} B brotli-11 (${kb(webBr)}; budget 15 KB)\n` +
+      `web entry as downloaded (index.js + auth_error.js + wasm): ${webRaw} B raw, ${webBr} B brotli-11 (${kb(webBr)})\n` +
       `  of which nexudus_auth_bg.wasm ${sizes['nexudus_auth_bg.wasm']} B raw, ${wasmBr} B brotli; wrapper index.js ${sizes['index.js']} B`,
   );
   state.tarball = tarball;
@@ -171,7 +171,7 @@ test('install the tarball into examples/react-portal and tests/e2e/types', { tim
     const installed = join(dir, 'node_modules', 'nexudus-auth');
     const pj = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
     assert.equal(pj.version, state.version, `${dir}: installed version`);
-    for (const f of ['index.js', 'nexudus_auth.js', 'index.d.ts', 'nexudus_auth_bg.wasm']) {
+    for (const f of ['index.js', 'auth_error.js', 'index.d.ts', 'nexudus_auth_bg.wasm']) {
       assert.ok(readFileSync(join(installed, f)).equals(readFileSync(join(PKG_DIR, f))), `${dir}: installed ${f} differs from pkg/${f} (stale npm cache?)`);
     }
   });
