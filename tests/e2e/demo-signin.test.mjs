@@ -45,6 +45,7 @@ describe('demo sign-in page', () => {
     assert.match(head.csp, /script-src 'self' 'wasm-unsafe-eval'/);
     assert.doesNotMatch(head.csp, /unsafe-inline/);
     assert.ok(head.modulepreload.includes('/pkg/index.js'), 'modulepreload of /pkg/index.js');
+    assert.ok(head.modulepreload.includes('/pkg/auth_error.js'), 'modulepreload of the one module index.js imports');
     assert.deepEqual(head.preload, [['/pkg/nexudus_auth_bg.wasm', 'fetch', true]]);
     assert.equal(head.inlineScripts, 0, 'no inline scripts');
     assert.equal(head.inlineHandlers, 0, 'no inline event handlers');
