@@ -221,13 +221,11 @@ export class NexudusAuth {
    * @returns {Promise<Session>}
    */
   async impersonate(coworkerId) {
-    if (!Number.isSafeInteger(coworkerId) || coworkerId <= 0) {
-      throw configError('coworkerId must be a positive integer');
-    }
+    const s = this.#s;
+    s.m.bearerRequest(IMPERSONATION_TOKEN, coworkerId); // checks coworkerId and the sign-in before any request
     if (this.impersonating != null) {
       throw configError('stop impersonating before acting for another member');
     }
-    const s = this.#s;
     const jwt = await this.#bearerToken(IMPERSONATION_TOKEN, coworkerId);
     const admin = s.m.sessionText();
     if (admin == null) throw notSignedIn();

@@ -206,6 +206,10 @@ describe('team-admin impersonation', () => {
     const page = await openClient(context, { storageKey: key });
     await signIn(page, 'alice@example.com');
     const before = await stored(page, key);
+    for (const bad of [0, -3, 1.5, 2 ** 53, '5', null]) {
+      const r = await call(page, 'impersonate', bad);
+      assert.deepEqual([r.ok, r.code, r.message], [false, 'invalid_config', 'coworkerId must be a positive integer'], `impersonate(${bad})`);
+    }
     for (const id of [2, 999]) {
       await page.evaluate(() => { window.events.length = 0; });
       const r = await call(page, 'impersonate', id);
