@@ -316,9 +316,10 @@ impl Machine {
     pub fn reset_request(&self, start: bool, a: JsValue, b: JsValue) -> Result<JsValue> {
         if start {
             let email = options::required(&a, "email")?;
-            return Ok(request(
-                &self.client.start_reset_request(&email, b.as_f64()),
-            ));
+            return Ok(request(&self.client.start_reset_request(
+                &email,
+                options::optional_number(&b, "businessId")?,
+            )));
         }
         let (token, password, business) = options::new_password(&a)?;
         Ok(request(

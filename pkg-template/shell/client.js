@@ -265,9 +265,6 @@ export class NexudusAuth {
    * @returns {Promise<void>}
    */
   async startPasswordReset(email, businessId) {
-    if (businessId != null && (typeof businessId !== 'number' || !Number.isFinite(businessId))) {
-      throw configError('businessId must be a number');
-    }
     const answer = await this.#s.send(this.#m.resetRequest(true, email, businessId));
     this.#m.onAction(START_RESET, answer);
   }

@@ -45,16 +45,21 @@ pub fn required_field(obj: &JsValue, key: &'static str) -> Result<String, JsErro
     required(&field(obj, key), key)
 }
 
-/// An optional number option; an error when present with another type or not finite.
-pub fn number(obj: &JsValue, key: &'static str) -> Result<Option<f64>, JsError> {
-    let v = field(obj, key);
-    if absent(&v) {
+/// An optional number argument, named `key` in the error; an error when present with another
+/// type or not finite.
+pub fn optional_number(v: &JsValue, key: &'static str) -> Result<Option<f64>, JsError> {
+    if absent(v) {
         return Ok(None);
     }
     v.as_f64()
         .filter(|n| n.is_finite())
         .map(Some)
         .ok_or(wrong(key, "a number"))
+}
+
+/// An optional number option.
+pub fn number(obj: &JsValue, key: &'static str) -> Result<Option<f64>, JsError> {
+    optional_number(&field(obj, key), key)
 }
 
 /// An optional boolean option.

@@ -169,6 +169,26 @@ apiTest('password reset start answers the same for unknown emails', async (page)
   assert.ok(r.answers[0].startsWith('[200,'), `a success for both: ${r.answers[0]}`);
 });
 
+apiTest('bad password-reset arguments are invalid_config and send nothing', async (page) => {
+  await client(page, 'a');
+  const r = await page.evaluate(async () => {
+    const starts = window.recordAnswers('/api/sys/users/startPasswordReset');
+    const out = [
+      await window.call('a', 'startPasswordReset', ''),
+      await window.call('a', 'startPasswordReset', 'alice@example.com', '12'),
+      await window.call('a', 'startPasswordReset', 'alice@example.com', Infinity),
+      await window.call('a', 'completePasswordReset', { token: 't' }),
+      await window.call('a', 'completePasswordReset', { token: 't', newPassword: 'N3w!pass', businessId: 'x' }),
+    ];
+    starts.stop();
+    return { out, sent: starts.answers.length };
+  });
+  const messages = r.out.map((x, i) => rejects(x, 'invalid_config', `call #${i}`).message);
+  assert.deepEqual(messages, ['email must be a non-empty string', 'businessId must be a number', 'businessId must be a number',
+    'newPassword must be a non-empty string', 'businessId must be a number']);
+  assert.equal(r.sent, 0, 'no request');
+});
+
 apiTest('bad options are invalid_config', async (page) => {
   const results = await page.evaluate(async () => {
     const api = window.API;
