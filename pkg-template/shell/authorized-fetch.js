@@ -23,15 +23,16 @@ export async function authorizedFetch(s, input, init) {
       request = init === undefined ? input.clone() : new Request(input, /** @type {RequestInit} */ (init));
     } else {
       const raw = String(input);
-      const url = raw.startsWith('/') && !raw.startsWith('//') ? s.base + raw : raw;
+      // a path is joined to baseUrl by the Machine; anything else is a URL as the browser reads it
+      const url = raw.startsWith('/') && !raw.startsWith('//') ? s.m.fetchUrl(raw) : raw;
       request = new Request(url, /** @type {RequestInit} */ (init));
     }
   } catch (_) {
     throw badInput();
   }
-  if (new URL(request.url).origin !== s.origin) {
-    throw configError("auth.fetch only sends the token to baseUrl's origin");
-  }
+  // The Machine decides where the token may go: baseUrl's origin only (core::url::api_url), else
+  // invalid_config. The browser has resolved and normalised request.url by now.
+  s.m.fetchUrl(request.url);
   const oneShot = typeof ReadableStream === 'function' && init?.body instanceof ReadableStream;
   const retry = oneShot ? null : request.clone();
   const timeout = init?.signal !== undefined ? null : s.timeoutMs;

@@ -49,11 +49,6 @@ export class ClientState {
     this.store = store;
     this.aside = aside;
     this.key = store.key;
-    // The validated baseUrl, joined with '/': its origin is the only one that gets the token.
-    const root = m.fetchUrl('/');
-    /** baseUrl without its trailing '/': the prefix of auth.fetch's relative paths. */
-    this.base = root.endsWith('/') ? root.slice(0, -1) : root;
-    this.origin = new URL(root).origin;
     /** @type {number} */
     this.timeoutMs = options.timeoutMs ?? 15000;
     /** @type {boolean} */

@@ -162,6 +162,20 @@ apiTest('authorized fetch adds the bearer and sends it only to the API origin', 
   assert.equal(r.body.Email, ALICE);
   rejects(await call(page, 'a', 'fetch', 'https://elsewhere.example/api'), 'invalid_config',
     "the token never leaves baseUrl's origin");
+  const more = await page.evaluate(async () => {
+    const f = (input) => window.attempt((async () => (await window.clients.a.fetch(input)).status)());
+    return {
+      absolute: await f(`${window.API}/api/public/billing/customer`),
+      urlObject: await f(new URL('/api/public/billing/customer', window.API)),
+      protocolRelative: await f('//elsewhere.example/api'),
+      foreignRequest: await f(new Request('https://elsewhere.example/api')),
+      foreignUrl: await f(new URL('https://elsewhere.example/api')),
+      pageRelative: await f('api/public/billing/customer'),
+    };
+  });
+  assert.equal(ok(more.absolute, 'an absolute URL on the API'), 200);
+  assert.equal(ok(more.urlObject, 'a URL object on the API'), 200);
+  for (const k of ['protocolRelative', 'foreignRequest', 'foreignUrl', 'pageRelative']) rejects(more[k], 'invalid_config', k);
 });
 
 apiTest('sign-out during an in-flight refresh stays signed out', async (page) => {
