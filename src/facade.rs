@@ -359,10 +359,7 @@ impl Machine {
 /// The request of `RebillyAuth.exchangeToken(token, x)` for the options `opts`.
 #[wasm_bindgen(js_name = rebillyRequest)]
 pub fn rebilly_request(opts: JsValue, token: JsValue, x: JsValue) -> Result<JsValue> {
-    let base = options::string(&opts, "baseUrl")?.ok_or(JsError::Option {
-        key: "baseUrl",
-        want: "a string",
-    })?;
+    let base = options::string(&opts, "baseUrl")?.ok_or(options::wrong("baseUrl", "a string"))?;
     let base = BaseUrl::parse(&base)?;
     let key = options::string(&opts, "publishableKey")?;
     let token = OneTimeToken::new(options::required(&token, "token")?);

@@ -5,7 +5,7 @@
 
 use super::error::{set, JsError};
 use super::json;
-use super::options::field;
+use super::options::{field, wrong};
 use crate::core::client::{BearerCall, GrantCall, OtherCall};
 use crate::core::error::CoreError;
 use crate::core::http::{HttpRequest, HttpResponse, RequestBody, ResponseBody};
@@ -35,18 +35,17 @@ pub fn other_call(kind: u8) -> OtherCall {
     }
 }
 
-/// The bearer call of `kind` (numbered as [`other_call`]: 0, 3 or 4); an impersonation needs a
-/// positive integer coworker `id`.
+/// The bearer call of `kind`, numbered as [`other_call`] (0 one-time server token, 3 media token,
+/// 4 impersonation token); an impersonation needs a positive integer coworker `id`.
 pub fn bearer_call(kind: u8, id: &JsValue) -> Result<BearerCall, JsError> {
-    Ok(match kind {
-        0 => BearerCall::OneTimeToken,
-        3 => BearerCall::Media,
-        _ => {
-            BearerCall::Impersonation(id.as_f64().and_then(coworker_id).ok_or(JsError::Option {
-                key: "coworkerId",
-                want: "a positive integer",
-            })?)
-        }
+    Ok(match other_call(kind) {
+        OtherCall::OneTimeToken => BearerCall::OneTimeToken,
+        OtherCall::MediaToken => BearerCall::Media,
+        _ => BearerCall::Impersonation(
+            id.as_f64()
+                .and_then(coworker_id)
+                .ok_or(wrong("coworkerId", "a positive integer"))?,
+        ),
     })
 }
 

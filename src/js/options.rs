@@ -19,8 +19,8 @@ fn absent(v: &JsValue) -> bool {
     v.is_undefined() || v.is_null()
 }
 
-/// `key must be want`.
-fn wrong(key: &'static str, want: &'static str) -> JsError {
+/// `key must be want` (`invalid_config`).
+pub fn wrong(key: &'static str, want: &'static str) -> JsError {
     JsError::Option { key, want }
 }
 
