@@ -9,18 +9,17 @@
 //! A session crosses the boundary as its stored JSON text: the storage, the refresh ledger and
 //! the other tabs hold that text, so the shell hands copies back without decoding them.
 
-use crate::core::client::{Begin, Client, LockStep, RefreshMode, Refreshed};
+use crate::core::client::{Client, Refreshed};
 use crate::core::config::{valid_for_minutes, Config};
 use crate::core::jwt::Claims;
 use crate::core::requests;
 use crate::core::responses;
 use crate::core::secret::{OneTimeToken, Password};
 use crate::core::session::RebillySession;
-use crate::core::sync::AuthEvent;
 use crate::core::url::{self, BaseUrl};
 use crate::js::convert::{
-    self, bearer_call, claims, copy, event_name, held_copy, other_call, request, response,
-    session_object, stored_text,
+    self, bearer_call, begin_code, claims, copy, event_hint, event_name, held_copy, lock_step,
+    other_call, refresh_mode, request, response, session_object, stored_text,
 };
 use crate::js::error::JsError;
 use crate::js::json;
@@ -144,16 +143,9 @@ impl Machine {
     /// (on demand only). `mode`: 0 on demand, 1 scheduled, 2 forced (`refresh()`, a 401).
     #[wasm_bindgen(js_name = beginRefresh)]
     pub fn begin_refresh(&mut self, mode: u8, now: f64) -> Result<u8> {
-        let mode = match mode {
-            0 => RefreshMode::OnDemand,
-            1 => RefreshMode::Scheduled,
-            _ => RefreshMode::Forced,
-        };
-        Ok(match self.client.begin_refresh(mode, now)? {
-            Begin::NotDue => 0,
-            Begin::Go => 1,
-            Begin::BackingOff => 2,
-        })
+        Ok(begin_code(
+            self.client.begin_refresh(refresh_mode(mode), now)?,
+        ))
     }
 
     /// The stored text of the freshest session this tab can see: its own, the `stored` copy or
@@ -185,11 +177,7 @@ impl Machine {
         jitter: f64,
     ) -> String {
         let fresh = copy(fresh);
-        match self.client.after_lock(fresh, forced, waited, now, jitter) {
-            LockStep::Refresh => "refresh".into(),
-            LockStep::NotSignedIn => "out".into(),
-            LockStep::Adopted(e) => event_name(e),
-        }
+        lock_step(self.client.after_lock(fresh, forced, waited, now, jitter))
     }
 
     /// The refresh grant of the copy `afterLock` chose.
@@ -263,12 +251,7 @@ impl Machine {
     /// ("" for none).
     pub fn adopt(&mut self, text: Option<String>, hint: &str, now: f64, jitter: f64) -> String {
         let remote = copy(text);
-        let hint = if hint == "TOKEN_REFRESHED" {
-            AuthEvent::TokenRefreshed
-        } else {
-            AuthEvent::SignedIn
-        };
-        event_name(self.client.adopt(remote, hint, now, jitter))
+        event_name(self.client.adopt(remote, event_hint(hint), now, jitter))
     }
 
     /// Signed out: no session, no timer.

@@ -6,7 +6,7 @@
 use super::error::{set, JsError};
 use super::json;
 use super::options::{field, wrong};
-use crate::core::client::{BearerCall, GrantCall, OtherCall};
+use crate::core::client::{BearerCall, Begin, GrantCall, LockStep, OtherCall, RefreshMode};
 use crate::core::error::CoreError;
 use crate::core::http::{HttpRequest, HttpResponse, RequestBody, ResponseBody};
 use crate::core::jwt::{self, Claims};
@@ -149,6 +149,42 @@ pub fn grant(call: GrantCall, sign_in: bool) -> JsValue {
 /// An event's name for the shell ("" for none).
 pub fn event_name(e: Option<AuthEvent>) -> String {
     e.map_or("", AuthEvent::as_str).into()
+}
+
+/// The event another tab's write says it did (`adopt`'s hint): `TOKEN_REFRESHED`, else a sign-in.
+pub fn event_hint(hint: &str) -> AuthEvent {
+    match hint {
+        "TOKEN_REFRESHED" => AuthEvent::TokenRefreshed,
+        _ => AuthEvent::SignedIn,
+    }
+}
+
+/// `beginRefresh`'s `mode`: 0 on demand, 1 scheduled, anything else forced.
+pub fn refresh_mode(mode: u8) -> RefreshMode {
+    match mode {
+        0 => RefreshMode::OnDemand,
+        1 => RefreshMode::Scheduled,
+        _ => RefreshMode::Forced,
+    }
+}
+
+/// `beginRefresh`'s answer: 0 nothing to do, 1 go, 2 backing off.
+pub fn begin_code(b: Begin) -> u8 {
+    match b {
+        Begin::NotDue => 0,
+        Begin::Go => 1,
+        Begin::BackingOff => 2,
+    }
+}
+
+/// `afterLock`'s answer: "refresh", "out" (signed out), or the event of adopting another tab's
+/// rotation ("" for none).
+pub fn lock_step(step: LockStep) -> String {
+    match step {
+        LockStep::Refresh => "refresh".into(),
+        LockStep::NotSignedIn => "out".into(),
+        LockStep::Adopted(e) => event_name(e),
+    }
 }
 
 /// What reading a sign-in's or exchange's answer needs, from its request object (`grant`, plus the
