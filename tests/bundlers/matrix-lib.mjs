@@ -91,11 +91,11 @@ export const builders = {
     writeFileSync(join(out, 'index.html'), page(entry));
     return { out, warnings };
   },
-  /** `vite build` with no config (configFile: false) of apps/<html> (written as dist/<name>/index.html). */
-  async vite(name = 'vite', html = 'index.html') {
+  /** `vite build` with no config file (configFile: false; `plugins` only) of apps/<html> (written as dist/<name>/index.html). */
+  async vite(name = 'vite', html = 'index.html', plugins = []) {
     const { build } = await import('vite');
     const out = fresh(name);
-    await build({ root: APPS, base: './', configFile: false, logLevel: 'error', build: { outDir: out, emptyOutDir: true, rollupOptions: { input: join(APPS, html) } } });
+    await build({ root: APPS, base: './', configFile: false, logLevel: 'error', plugins, build: { outDir: out, emptyOutDir: true, rollupOptions: { input: join(APPS, html) } } });
     if (html !== 'index.html') cpSync(join(out, html), join(out, 'index.html'));
     return out;
   },
@@ -170,6 +170,8 @@ export async function serve(root, port) {
   return {
     url: `http://127.0.0.1:${port}`,
     reset: () => void (files = []),
+    /** How many requests since reset() asked for a file whose name ends with `ext`. */
+    requests: (ext) => files.filter((f) => f.endsWith(ext)).length,
     shipped: () => {
       const uniq = [...new Set(files)];
       const bufs = uniq.map((f) => readFileSync(f));

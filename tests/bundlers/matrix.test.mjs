@@ -12,7 +12,7 @@ import { copyFileSync, cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { guard, launch, mockApi, resetMock } from '../e2e/lib.mjs';
-import { DIST, HERE, LINK_PATH, MOCK, PORTS, builders, cleanups, emitted, installTarball, run, serve, viteDev } from './matrix-lib.mjs';
+import { DIST, HERE, LINK_PATH, MOCK, PORTS, ROOT, builders, cleanups, emitted, installTarball, run, serve, viteDev } from './matrix-lib.mjs';
 
 const rows = [];
 let browser;
@@ -214,6 +214,22 @@ test('Vite build of nexudus-auth/web: the .wasm emitted as an asset, plain app',
   const { data, shipped } = await plainApp(`${statics.url}/vite-web/index.html`, statics);
   assertPlainSignedIn(data);
   record('Vite build, nexudus-auth/web', 'none', shipped);
+});
+
+test("Vite build of nexudus-auth/web with the README's preload plugin: the hashed .wasm preloaded, requested once", { timeout: 120_000 }, async () => {
+  const plugin = readFileSync(join(HERE, 'apps', 'vite-preload.mjs'), 'utf8');
+  assert.ok(readFileSync(join(ROOT, 'README.md'), 'utf8').includes(plugin), 'README.md shows apps/vite-preload.mjs as it is');
+  const { preloadNexudusWasm } = await import('./apps/vite-preload.mjs');
+  const out = await builders.vite('vite-preload', 'web.html', [preloadNexudusWasm()]);
+  const [wasm] = emitted(out, '.wasm');
+  const html = readFileSync(join(out, 'index.html'), 'utf8');
+  const link = `<link rel="preload" href="./${wasm}" as="fetch" type="application/wasm" crossorigin>`;
+  assert.ok(html.includes(link), `the built HTML preloads ${wasm}:\n${html}`);
+  assert.ok(html.indexOf(link) < html.indexOf('<script'), 'the preload comes before the app script');
+  const { data } = await plainApp(`${statics.url}/vite-preload/index.html`, statics);
+  assertPlainSignedIn(data);
+  // a preload the package's own request did not match would be a second request for the same file
+  assert.equal(statics.requests('.wasm'), 1, 'the .wasm requested once: the preload is the request the package uses');
 });
 
 test('Vite dev server (no optimizeDeps.exclude)', { timeout: 120_000 }, async () => {
