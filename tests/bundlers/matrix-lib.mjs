@@ -91,11 +91,11 @@ export const builders = {
     writeFileSync(join(out, 'index.html'), page(entry));
     return { out, warnings };
   },
-  /** `vite build` with no config file (configFile: false; `plugins` only) of apps/<html> (written as dist/<name>/index.html). */
-  async vite(name = 'vite', html = 'index.html', plugins = []) {
+  /** `vite build` with no config file (configFile: false; `config` adds `plugins` / `resolve`) of apps/<html> (written as dist/<name>/index.html). */
+  async vite(name = 'vite', html = 'index.html', config = {}) {
     const { build } = await import('vite');
     const out = fresh(name);
-    await build({ root: APPS, base: './', configFile: false, logLevel: 'error', plugins, build: { outDir: out, emptyOutDir: true, rollupOptions: { input: join(APPS, html) } } });
+    await build({ ...config, root: APPS, base: './', configFile: false, logLevel: 'error', build: { outDir: out, emptyOutDir: true, rollupOptions: { input: join(APPS, html) } } });
     if (html !== 'index.html') cpSync(join(out, html), join(out, 'index.html'));
     return out;
   },

@@ -216,20 +216,49 @@ test('Vite build of nexudus-auth/web: the .wasm emitted as an asset, plain app',
   record('Vite build, nexudus-auth/web', 'none', shipped);
 });
 
-test("Vite build of nexudus-auth/web with the README's preload plugin: the hashed .wasm preloaded, requested once", { timeout: 120_000 }, async () => {
-  const plugin = readFileSync(join(HERE, 'apps', 'vite-preload.mjs'), 'utf8');
-  assert.ok(readFileSync(join(ROOT, 'README.md'), 'utf8').includes(plugin), 'README.md shows apps/vite-preload.mjs as it is');
-  const { preloadNexudusWasm } = await import('./apps/vite-preload.mjs');
-  const out = await builders.vite('vite-preload', 'web.html', [preloadNexudusWasm()]);
-  const [wasm] = emitted(out, '.wasm');
+/** The README's Vite plugin (apps/vite-preload.mjs, shown there verbatim) and its alias line for nexudus-auth/react. */
+const README_ALIAS = "alias: [{ find: /^nexudus-auth$/, replacement: 'nexudus-auth/web' }]";
+async function readmePreload() {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  assert.ok(readme.includes(readFileSync(join(HERE, 'apps', 'vite-preload.mjs'), 'utf8')), 'README.md shows apps/vite-preload.mjs as it is');
+  assert.ok(readme.includes(README_ALIAS), `README.md shows ${README_ALIAS}`);
+  return (await import('./apps/vite-preload.mjs')).preloadNexudusWasm();
+}
+
+/** The built HTML preloads the one emitted .wasm, before the app's script. */
+function assertPreloaded(out) {
+  const [wasm, ...more] = emitted(out, '.wasm');
+  assert.deepEqual(more, [], 'one .wasm emitted');
   const html = readFileSync(join(out, 'index.html'), 'utf8');
   const link = `<link rel="preload" href="./${wasm}" as="fetch" type="application/wasm" crossorigin>`;
   assert.ok(html.includes(link), `the built HTML preloads ${wasm}:\n${html}`);
   assert.ok(html.indexOf(link) < html.indexOf('<script'), 'the preload comes before the app script');
+}
+
+// a preload that the package's own request did not match would be a second request for the same file
+const ONCE = 'the .wasm requested once: the preload is the request the package uses';
+
+test("Vite build of nexudus-auth/web with the README's preload plugin: the hashed .wasm preloaded, requested once", { timeout: 120_000 }, async () => {
+  const out = await builders.vite('vite-preload', 'web.html', { plugins: [await readmePreload()] });
+  assertPreloaded(out);
   const { data } = await plainApp(`${statics.url}/vite-preload/index.html`, statics);
   assertPlainSignedIn(data);
-  // a preload the package's own request did not match would be a second request for the same file
-  assert.equal(statics.requests('.wasm'), 1, 'the .wasm requested once: the preload is the request the package uses');
+  assert.equal(statics.requests('.wasm'), 1, ONCE);
+});
+
+test("Vite build, React app with the README's preload plugin: none on the default entry; on nexudus-auth/web (alias) preloaded, requested once", { timeout: 120_000 }, async () => {
+  const plugins = [await readmePreload()];
+  // without the alias nexudus-auth/react runs on the default entry, which never requests the .wasm (Vite still
+  // emits it, from the URL the entries share): the plugin adds no preload
+  const embedded = await builders.vite('vite-react-embedded', 'index.html', { plugins });
+  assert.doesNotMatch(readFileSync(join(embedded, 'index.html'), 'utf8'), /rel="preload"/, 'no preload for the default entry');
+  await signInReact(`${statics.url}/vite-react-embedded/index.html`, statics);
+  assert.equal(statics.requests('.wasm'), 0, 'the default entry requests no .wasm');
+  // README_ALIAS, as code
+  const out = await builders.vite('vite-react-web', 'index.html', { plugins, resolve: { alias: [{ find: /^nexudus-auth$/, replacement: 'nexudus-auth/web' }] } });
+  assertPreloaded(out);
+  await signInReact(`${statics.url}/vite-react-web/index.html`, statics);
+  assert.equal(statics.requests('.wasm'), 1, ONCE);
 });
 
 test('Vite dev server (no optimizeDeps.exclude)', { timeout: 120_000 }, async () => {

@@ -11,14 +11,19 @@ export function preloadNexudusWasm() {
     },
     transformIndexHtml: {
       order: 'post',
-      handler: (_html, { bundle = {} }) =>
-        Object.keys(bundle)
-          .filter((file) => /nexudus_auth_bg.*\.wasm$/.test(file))
-          .map((file) => ({
+      handler(_html, { bundle = {} }) {
+        const files = Object.values(bundle);
+        // the default entry carries the wasm inside its JavaScript and never requests the file
+        const embedded = (f) => f.type === 'chunk' && f.moduleIds.some((id) => id.endsWith('nexudus_auth_bg.wasm.js'));
+        if (files.some(embedded)) return [];
+        return files
+          .filter((f) => f.type === 'asset' && /nexudus_auth_bg.*\.wasm$/.test(f.fileName))
+          .map((f) => ({
             tag: 'link',
             injectTo: 'head-prepend',
-            attrs: { rel: 'preload', href: base + file, as: 'fetch', type: 'application/wasm', crossorigin: true },
-          })),
+            attrs: { rel: 'preload', href: base + f.fileName, as: 'fetch', type: 'application/wasm', crossorigin: true },
+          }));
+      },
     },
   };
 }
