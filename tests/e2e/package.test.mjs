@@ -96,7 +96,7 @@ test('npm pack: the tarball holds exactly what a user needs', { timeout: STEP_MS
     assert.ok(!/__VERSION__|__AUTH_ERROR_MODULE__/.test(readFileSync(join(PKG_DIR, f), 'utf8')), `${f}: placeholder left`);
   }
 
-  // what a browser downloads with the default (web) entry
+  // what a browser downloads with the web entry (nexudus-auth/web)
   const web = ['index.js', 'auth_error.js', 'nexudus_auth_bg.wasm'];
   let webRaw = 0;
   let webBr = 0;
