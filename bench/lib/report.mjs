@@ -62,7 +62,7 @@ export function renderReport({ result, opts, args, sizeRows, loadCandidates, HAV
   }
   if (opts.load) {
     loadTable(result.load, `## Load time, loopback (ms; fresh browser context per run, ${opts.warmup} warm-up round(s) discarded, ${opts.runs} interleaved runs)`);
-    md.push('import→ready: from `import()` in a module script to a ready client (for nexudus-auth: `await NexudusAuth.create({ baseUrl, storage: \'memory\' })`, i.e. glue + wasm fetched, compiled, instantiated). navigation→ready: the same end point from navigation start, which counts a `<link rel=preload>` started by the HTML. Files served brotli-compressed (`Accept-Encoding` seen: ' + (result.acceptEncoding || []).map((x) => `\`${x}\``).join(', ') + '), `Cache-Control: no-store`, wasm as `application/wasm`.', '');
+    md.push('import→ready: from `import()` in a module script to a ready client (for nexudus-auth: `await NexudusAuth.create({ baseUrl, storage: \'memory\' })`, i.e. glue + wasm fetched, compiled, instantiated). Preload rows: the page adds the `<link rel=preload>` (and `modulepreload`) in the same task as the `import()`, so the `.wasm` starts with the bundle, as in an app whose HTML names both. navigation→ready: the same end point from navigation start. Files served brotli-compressed (`Accept-Encoding` seen: ' + (result.acceptEncoding || []).map((x) => `\`${x}\``).join(', ') + '), `Cache-Control: no-store`, wasm as `application/wasm`.', '');
     if (result.loadLatency) loadTable(result.loadLatency.rows, `## Load time with ${result.loadLatency.latencyMs} ms emulated latency per request, 9 Mbit/s (CDP), ${opts.latencyRuns} interleaved runs`);
   }
   if (result.overhead) {
