@@ -115,6 +115,8 @@ export async function loadPass({ browser, srv, loadCandidates }, label, runs, wa
       if (r === 0) inspected[c.id] = res;
       if (res.error) { samples[c.id].errors.push(res.error); if (r === 0) log(`  ${c.id}: ERROR ${res.error.split('\n')[0]}`); continue; }
       if (c.wasm && res.wasmFetches !== 1) samples[c.id].errors.push(`wasm fetched ${res.wasmFetches}× in one load`);
+      // a preload must start with the import(), as in an app's HTML, not before it (bench/lib/server.mjs)
+      if (res.preloadStart != null && res.preloadStart < -1) samples[c.id].errors.push(`preload requested ${(-res.preloadStart).toFixed(1)} ms before import()`);
       if (c.noWasm && res.wasmRequests) samples[c.id].errors.push(`${res.wasmRequests} .wasm request(s) from the embedded entry`);
       if (r >= warmup) {
         samples[c.id].importToReady.push(res.importToReady);

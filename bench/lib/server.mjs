@@ -43,7 +43,10 @@ try {
   ${addLinks}
   ${body}
   const t1 = performance.now();
-  window.__result = { importToReady: t1 - t0, navToReady: t1 };
+  // when the earliest preloaded file was requested, from t0 (bench/lib/load.mjs flags one before the import())
+  const starts = performance.getEntriesByType('resource').filter((e) => ${JSON.stringify(links.map((l) => l.href))}.some((h) => e.name.endsWith(h)));
+  const preloadStart = starts.length ? Math.min(...starts.map((e) => e.startTime)) - t0 : null;
+  window.__result = { importToReady: t1 - t0, navToReady: t1, preloadStart };
 } catch (e) { window.__result = { error: String((e && (e.stack || e.message)) || e) }; }
 console.debug('__bench_done__');
 </script></body></html>`;
