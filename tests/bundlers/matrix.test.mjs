@@ -12,7 +12,7 @@ import { copyFileSync, cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { guard, launch, mockApi, resetMock } from '../e2e/lib.mjs';
-import { DIST, HERE, LINK_PATH, MOCK, PORTS, ROOT, builders, cleanups, emitted, installTarball, run, serve, viteDev } from './matrix-lib.mjs';
+import { APPS, DIST, HERE, LINK_PATH, MOCK, PORTS, ROOT, brotli, builders, cleanups, emitted, installTarball, run, serve, viteDev } from './matrix-lib.mjs';
 
 const rows = [];
 let browser;
@@ -173,6 +173,18 @@ test('esbuild (--bundle --format=esm), React app', { timeout: 120_000 }, async (
   const out = await builders.esbuild();
   assert.deepEqual(emitted(out, '.wasm'), [], 'no .wasm: the default entry has it inside the JS');
   record('esbuild', 'none', await signInReact(`${statics.url}/esbuild/index.html`, statics));
+});
+
+// Issue 12's size target, on the published package: what bench/run.sh's "nexudus-auth/embedded (esbuild
+// bundle)" row measures (an entry that imports the default entry and creates a client, esbuild --minify).
+test('the default entry bundled alone by esbuild (--minify) is at most 40 KB brotli', { timeout: 60_000 }, async () => {
+  const { build } = await import('esbuild');
+  const contents = "import { NexudusAuth } from 'nexudus-auth';\nwindow.__ready = NexudusAuth.create({ baseUrl: location.origin, storage: 'memory' });\n";
+  const { outputFiles } = await build({ stdin: { contents, resolveDir: APPS }, bundle: true, format: 'esm', minify: true, write: false, logLevel: 'error' });
+  const bytes = brotli(Buffer.from(outputFiles[0].contents));
+  const limit = 40_000;
+  console.log(`default entry, esbuild bundle: ${bytes} B brotli (limit ${limit} B)`);
+  assert.ok(bytes <= limit, `the default bundle is ${bytes} B brotli, over issue 12's ${limit} B (bench/RESULTS.md)`);
 });
 
 test('esbuild with nexudus-auth/web: create() rejects an AuthError invalid_config naming the fix', { timeout: 120_000 }, async () => {
