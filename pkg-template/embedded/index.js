@@ -23,8 +23,11 @@ function wasmBytes() {
   return bytes;
 }
 
-/** The main entry's init(), with the inlined wasm as the default source. */
+let loading;
+
+/** The main entry's init(), with the inlined wasm as the default source (decoded once per load). */
 export default function init(input) {
-  return mainInit(input === void 0 ? wasmBytes() : input);
+  if (input !== void 0) return mainInit(input);
+  return (loading ||= mainInit(wasmBytes()).catch((e) => { loading = void 0; throw e; }));
 }
 if (typeof window == 'object' || typeof WorkerGlobalScope == 'function') init().catch(() => {});

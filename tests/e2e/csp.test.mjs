@@ -77,6 +77,36 @@ for (const [name, policy] of [['strict', STRICT], ['strictest (default-src none,
   });
 }
 
+// Without 'wasm-unsafe-eval' the default entry cannot compile its inlined wasm: create() rejects with the
+// hint that names the fix, and so does a second create() (it retries the inlined wasm; until 2026-12-03 it
+// fetched nexudus_auth_bg.wasm, which a bundled app does not serve, and blamed a 404).
+const NO_WASM_APP = `import { NexudusAuth, AuthError } from '/pkg/embedded/index.js';
+const tries = [];
+for (let i = 0; i < 2; i++) {
+  tries.push(await NexudusAuth.create({ baseUrl: '${API}', storage: 'memory' })
+    .then(() => 'created', (e) => (e instanceof AuthError ? { code: e.code, message: e.message } : String(e))));
+}
+window.result = tries;`;
+
+test("without 'wasm-unsafe-eval' the default entry's create() names the fix, on a retry too, and requests no .wasm", async () => {
+  const context = await browser.newContext();
+  setPage('/csp-nowasm.html', { body: PAGE.replace('/csp-test.js', '/csp-nowasm.js'), headers: { 'content-security-policy': "script-src 'self'" } });
+  setPage('/csp-nowasm.js', { body: NO_WASM_APP, type: 'text/javascript; charset=utf-8' });
+  const page = await context.newPage();
+  const wasmRequests = [];
+  page.on('request', (r) => { if (/\.wasm(\?|$)/.test(r.url())) wasmRequests.push(r.url()); });
+  await page.goto(`${PAGES}/csp-nowasm.html`);
+  await page.waitForFunction(() => window.result, null, { timeout: 15_000, polling: 50 });
+  const tries = await page.evaluate(() => window.result);
+  assert.equal(tries.length, 2);
+  for (const t of tries) {
+    assert.equal(t.code, 'invalid_config', JSON.stringify(t));
+    assert.match(t.message, /add 'wasm-unsafe-eval' to script-src/, t.message);
+  }
+  assert.deepEqual(wasmRequests, [], 'the default entry never asks for a .wasm file');
+  await context.close();
+});
+
 test('the demo page (/) works under the strict CSP header', async () => {
   const context = await browser.newContext();
   await recordViolations(context);
