@@ -19,11 +19,12 @@ const inBrowser = typeof window == 'object' || typeof WorkerGlobalScope == 'func
 let ready, loaded, early;
 
 export default function init(input) {
+  if (ready) return ready; // loading or loaded: `input` is not needed
   // Bytes handed in (nexudus-auth/embedded's inlined wasm) stay the source of a later init() without one
   // until a load succeeds: create() after a failure (a CSP without 'wasm-unsafe-eval') then reports that
   // failure again instead of fetching a .wasm file the app never served.
   if (ArrayBuffer.isView(input)) early = input;
-  return (ready ||= Promise.resolve(input === void 0 ? early : input)
+  return (ready = Promise.resolve(input === void 0 ? early : input)
     .then((m) => initWasm(m === void 0 ? void 0 : { module_or_path: m }))
     .then(
       () => void (loaded = 1, early = void 0),
