@@ -14,6 +14,8 @@
 //   compile()    the package calls WebAssembly.compile* (embedded: the inlined wasm is decoded by then)
 //   compiled     that compile resolved       instantiated   the instance is ready
 //   created      create() resolved           verb 1 / 2     the first / second getAccessToken() settled
+//   created − fetched   the median over loads of each load's difference: the package's own work, without the
+//                       network's and the browser's start-up noise (the columns before it vary by ±2 ms)
 // --trace: three more loads per package in Chromium run directly with V8's --trace-wasm-compilation-times:
 // the wasm functions compiled during the load (lazily, on first call), their total time and the largest.
 // Needs bench/node_modules (bash bench/run.sh installs it) and Chromium ($CHROMIUM or /usr/bin/chromium).
@@ -118,11 +120,13 @@ process.stderr.write('\n');
 await browser.close();
 
 console.log(`\nPhases of import→ready, \`${entry === 'embedded' ? 'nexudus-auth' : 'nexudus-auth/web'}\` esbuild bundle, loopback, ${runs} loads each (median ms from import()):\n`);
-console.log(`| package | bundle brotli | ${PHASES.join(' | ')} |`);
-console.log(`|---|---:|${PHASES.map(() => '---:').join('|')}|`);
+console.log(`| package | bundle brotli | ${PHASES.join(' | ')} | created − fetched |`);
+console.log(`|---|---:|${PHASES.map(() => '---:').join('|')}|---:|`);
 for (const [i, c] of candidates.entries()) {
   const cells = PHASES.map((ph) => { const m = median(samples[i].map((s) => s[ph]).filter(Number.isFinite)); return m == null ? '–' : m.toFixed(1); });
-  console.log(`| ${c.label} | ${c.bytes} B | ${cells.join(' | ')} |`);
+  // per load, so the network's and the browser's start-up noise drops out: the package's own work
+  const own = median(samples[i].map((s) => s.created - s.fetched).filter(Number.isFinite));
+  console.log(`| ${c.label} | ${c.bytes} B | ${cells.join(' | ')} | ${own == null ? '–' : own.toFixed(1)} |`);
 }
 
 // ---------------------------------------------------------------- V8's wasm compile trace

@@ -3,7 +3,7 @@
 // evaluated, not when create() is first called, so it runs while the app's own code loads; in Node (SSR)
 // importing fetches nothing.
 import initWasm, {
-  endpointsSystemAuthLogin, endpointsSystemAuthRefreshToken, authenticatedLinkUrl as linkUrl,
+  initSync, endpointsSystemAuthLogin, endpointsSystemAuthRefreshToken, authenticatedLinkUrl as linkUrl,
 } from './nexudus_auth.js';
 import { AuthError } from '__AUTH_ERROR_MODULE__';
 // The JavaScript shell (pkg-template/shell/: the classes and every I/O around the wasm Machine), inlined
@@ -24,8 +24,16 @@ export default function init(input) {
   // until a load succeeds: create() after a failure (a CSP without 'wasm-unsafe-eval') then reports that
   // failure again instead of fetching a .wasm file the app never served.
   if (ArrayBuffer.isView(input)) early = input;
+  // A module or bytes in hand (the early fetch's compiled module, nexudus-auth/embedded's inlined wasm) is
+  // instantiated (and compiled) synchronously: the glue's async path waits for V8 to hand the result back to
+  // this thread, and create() resolves about 1.5 ms later that way (bench/RESULTS.md, "Compiling in the
+  // task"). If it throws (Chrome before 114 refuses modules over 4 KB on the main thread; a CSP without
+  // 'wasm-unsafe-eval'), the async path runs and reports its own error.
   return (ready = Promise.resolve(input === void 0 ? early : input)
-    .then((m) => initWasm(m === void 0 ? void 0 : { module_or_path: m }))
+    .then((m) => {
+      if (m instanceof WebAssembly.Module || ArrayBuffer.isView(m)) try { return initSync({ module: m }); } catch {}
+      return initWasm(m === void 0 ? void 0 : { module_or_path: m });
+    })
     .then(
       () => void (loaded = 1, early = void 0),
       (e) => { ready = 0; throw wasmLoadError(e); },
