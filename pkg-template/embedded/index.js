@@ -10,10 +10,8 @@ import wasmChars, { table } from './nexudus_auth_bg.wasm.js';
 export { AuthError } from '../auth_error.js';
 export { NexudusAuth, RebillyAuth, endpoints, authenticatedLinkUrl } from '../index.js';
 
-// The bytes, not a compiled Module: the glue then compiles and instantiates them in one
-// WebAssembly.instantiate(bytes, imports), a step shorter than compile() and instantiate(module)
-// (bench/phases.mjs, four runs of 50-80 loads: create() resolved 0.7-4.5 ms sooner, about 2.5 ms; the
-// bundle +33 B; bench/RESULTS.md, "The preload rows had a head start").
+// The bytes, not a compiled Module: the main entry's init() compiles and instantiates bytes it is handed in
+// one synchronous step (pkg-template/index.js; bench/RESULTS.md, "Compiling in the task").
 function wasmBytes() {
   // one char per byte, renamed by frequency (scripts/embed-wasm.mjs): `table` maps each char back
   const byteOf = new Uint8Array(256);

@@ -22,8 +22,13 @@ after(async () => { await browser?.close(); });
 /**
  * An init script: keeps the WebAssembly instance the package creates as `window.__wasmInstance` (the web
  * entry's glue is inlined into pkg/index.js, so the page cannot import it to reach the wasm's exports).
+ * The package instantiates the module it compiled early with `new WebAssembly.Instance`, and falls back to
+ * `WebAssembly.instantiate*`: all three are kept.
  */
 function keepInstance() {
+  const Instance = WebAssembly.Instance;
+  WebAssembly.Instance = function (...args) { return (window.__wasmInstance = new Instance(...args)); };
+  WebAssembly.Instance.prototype = Instance.prototype;
   for (const name of ['instantiate', 'instantiateStreaming']) {
     const real = WebAssembly[name];
     WebAssembly[name] = async function (...args) {
