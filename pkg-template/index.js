@@ -27,11 +27,18 @@ export default function init(input) {
   // A module or bytes in hand (the early fetch's compiled module, nexudus-auth/embedded's inlined wasm) is
   // instantiated (and compiled) synchronously: the glue's async path waits for V8 to hand the result back to
   // this thread, and create() resolves about 1.5 ms later that way (bench/RESULTS.md, "Compiling in the
-  // task"). If it throws (Chrome before 114 refuses modules over 4 KB on the main thread; a CSP without
-  // 'wasm-unsafe-eval'), the async path runs and reports its own error.
+  // task"). Only where the engine refuses that step (a RangeError: Chrome before 114 on the main thread, for
+  // modules over 4 KB) does the async path run instead; any other error (a CSP without 'wasm-unsafe-eval')
+  // is the real one, reported without compiling a second time.
   return (ready = Promise.resolve(input === void 0 ? early : input)
     .then((m) => {
-      if (m instanceof WebAssembly.Module || ArrayBuffer.isView(m)) try { return initSync({ module: m }); } catch {}
+      if (m instanceof WebAssembly.Module || ArrayBuffer.isView(m)) {
+        try {
+          return initSync({ module: m });
+        } catch (e) {
+          if (!(e instanceof RangeError)) throw e;
+        }
+      }
       return initWasm(m === void 0 ? void 0 : { module_or_path: m });
     })
     .then(
